@@ -1,0 +1,251 @@
+import type { Generated } from 'kysely';
+
+// Table types as the services see them (CamelCasePlugin maps to snake_case columns).
+// Times are ISO-8601 UTC strings and dates 'YYYY-MM-DD' on both dialects (see database.ts).
+
+interface RecordColumns {
+  id: string;
+  tenantId: string;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string | null;
+  deletedAt: string | null;
+}
+
+export interface TenantTable {
+  id: string;
+  name: string;
+  timeZone: Generated<string>;
+  createdAt: string;
+}
+
+export interface OrgUnitTable {
+  id: string;
+  tenantId: string;
+  parentId: string | null;
+  name: string;
+  kind: string;
+  managerId: string | null;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserTable {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  searchText: Generated<string>;
+  passwordHash: string;
+  role: string;
+  orgUnitId: string | null;
+  mobile: string | null;
+  status: Generated<string>;
+  locale: Generated<string>;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface LoginAttemptTable {
+  id: string;
+  email: string;
+  ip: string;
+  succeeded: number;
+  createdAt: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  tenantId: string;
+  actorId: string | null;
+  entity: string;
+  entityId: string;
+  action: string;
+  changes: string;
+  createdAt: string;
+}
+
+export interface IdempotencyKeyTable {
+  tenantId: string;
+  userId: string;
+  key: string;
+  fingerprint: string;
+  statusCode: number;
+  response: string;
+  createdAt: string;
+}
+
+export interface OwnerTransferTable {
+  id: string;
+  tenantId: string;
+  entity: string;
+  entityId: string;
+  fromOwnerId: string | null;
+  toOwnerId: string | null;
+  reason: string | null;
+  actorId: string;
+  createdAt: string;
+}
+
+export interface AccountTable extends RecordColumns {
+  name: string;
+  nameNorm: string;
+  searchText: string;
+  creditCode: string | null;
+  industry: string | null;
+  region: string | null;
+  size: string | null;
+  grade: string | null;
+  source: string | null;
+  phone: string | null;
+  address: string | null;
+  website: string | null;
+  notes: string | null;
+  ownerId: string | null;
+}
+
+export interface ContactTable extends RecordColumns {
+  accountId: string;
+  name: string;
+  searchText: string;
+  title: string | null;
+  mobile: string | null;
+  email: string | null;
+  wechat: string | null;
+  decisionRole: string | null;
+  notes: string | null;
+  ownerId: string | null;
+}
+
+export interface LeadTable extends RecordColumns {
+  name: string;
+  companyName: string | null;
+  companyNorm: string | null;
+  searchText: string;
+  title: string | null;
+  mobile: string | null;
+  phone: string | null;
+  email: string | null;
+  wechat: string | null;
+  creditCode: string | null;
+  source: string;
+  grade: string | null;
+  status: string;
+  industry: string | null;
+  region: string | null;
+  notes: string | null;
+  firstContactAt: string | null;
+  convertedAt: string | null;
+  accountId: string | null;
+  ownerId: string | null;
+}
+
+export interface ProductTable extends RecordColumns {
+  sku: string;
+  name: string;
+  searchText: string;
+  productLine: string | null;
+  spec: string | null;
+  model: string | null;
+  unit: string;
+  listPrice: number;
+  cost: number | null;
+  currency: string;
+  status: string;
+  description: string | null;
+}
+
+export interface DealTable extends RecordColumns {
+  accountId: string;
+  contactId: string | null;
+  leadId: string | null;
+  name: string;
+  searchText: string;
+  amount: number;
+  currency: string;
+  expectedCloseDate: string;
+  stage: string;
+  probability: number;
+  status: string;
+  source: string | null;
+  productIds: string;
+  lostReason: string | null;
+  closedAt: string | null;
+  stageEnteredAt: string;
+  notes: string | null;
+  ownerId: string | null;
+}
+
+export interface ActivityTable extends RecordColumns {
+  kind: string;
+  subject: string;
+  notes: string | null;
+  outcome: string | null;
+  nextStep: string | null;
+  nextContactAt: string | null;
+  occurredAt: string;
+  durationMinutes: number | null;
+  searchText: string;
+  leadId: string | null;
+  accountId: string | null;
+  contactId: string | null;
+  dealId: string | null;
+  ownerId: string | null;
+}
+
+export interface TaskTable extends RecordColumns {
+  title: string;
+  searchText: string;
+  notes: string | null;
+  dueAt: string;
+  priority: string;
+  status: string;
+  completedAt: string | null;
+  leadId: string | null;
+  accountId: string | null;
+  dealId: string | null;
+  ownerId: string | null;
+}
+
+export interface DB {
+  tenants: TenantTable;
+  orgUnits: OrgUnitTable;
+  users: UserTable;
+  sessions: SessionTable;
+  apiTokens: ApiTokenTable;
+  loginAttempts: LoginAttemptTable;
+  auditEvents: AuditEventTable;
+  idempotencyKeys: IdempotencyKeyTable;
+  ownerTransfers: OwnerTransferTable;
+  accounts: AccountTable;
+  contacts: ContactTable;
+  leads: LeadTable;
+  products: ProductTable;
+  deals: DealTable;
+  activities: ActivityTable;
+  tasks: TaskTable;
+}

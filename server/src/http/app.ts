@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authRoutes } from '../auth/auth.routes';
+import { installSessionHook } from '../auth/session-hook';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { duplicateRoutes } from '../modules/duplicates/duplicate.routes';
+import { orgRoutes } from '../modules/org/org.routes';
+import { RECORD_DEFINITIONS } from '../modules/records/definitions';
+import { recordRoutes } from '../modules/records/record.routes';
+import { AppError } from '../shared/errors';
+import { makeErrorHandler } from './errors';
+import { buildOpenApiDocument } from './openapi';
+import { defineRoute, type RouteSpec, registerRoutes } from './route';
+
+export const APP_VERSION = '0.1.0';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  logger?: boolean;
+}
+
+export async function buildApp({ config, database, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+  });
+  app.setErrorHandler(makeErrorHandler(config.bodyLimitBytes));
+  await app.register(fastifyCookie);
+  installSessionHook(app, database);
+
+  const specs: RouteSpec[] = [
+    defineRoute({
+      method: 'GET',
+      url: '/api/health',
+      summary: 'Liveness and database reachability',
+      tags: ['system'],
+      public: true,
+      handler: async () => {
+        const started = performance.now();
+        await database.db.selectFrom('tenants').select('id').limit(1).execute();
+        return { status: 'ok', version: APP_VERSION, database: database.dialect, dbLatencyMs: Math.round(performance.now() - started) };
+      },
+    }),
+    ...authRoutes(database, config),
+    ...orgRoutes(database),
+    ...duplicateRoutes(database),
+    ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
+  ];
+  registerRoutes(app, specs);
+
+  const document = buildOpenApiDocument(specs, APP_VERSION);
+  app.get('/api/openapi.json', { config: { public: true } }, async () => document);
+  await app.register(fastifySwagger, { mode: 'static', specification: { document: document as never } });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  const webDist = config.webDist ?? join(import.meta.dirname, '../../../web/dist');
+  const hasWeb = existsSync(join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !hasWeb || req.method !== 'GET') {
+      throw new AppError('ROUTE_NOT_FOUND');
+    }
+    // Client-side routes of the single-page app.
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}

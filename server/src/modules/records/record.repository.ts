@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../../auth/actor';
+import { scopeQuery } from '../../auth/visibility';
+import type { DB } from '../../db/schema';
+import { searchPattern } from '../../shared/search-text';
+import { decodeCursor, encodeCursor, parseSort } from './cursor';
+import type { RecordDefinition, Row } from './record-definition';
+
+// Generic queries over one record table. Kysely is typed per table elsewhere; here the table is
+// a parameter, so the builder is used untyped and rows come back as plain objects.
+type AnyDb = Kysely<any>;
+
+export interface ListParams {
+  q?: string;
+  sort: string;
+  cursor?: string;
+  limit: number;
+  includeTotal?: boolean;
+  includeDeleted?: boolean;
+  createdFrom?: string;
+  createdTo?: string;
+  filters: Record<string, string[]>;
+}
+
+export interface ListPage {
+  rows: Row[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+export async function findVisibleById(
+  db: Kysely<DB>,
+  def: RecordDefinition,
+  actor: Actor,
+  id: string,
+  opts: { includeDeleted?: boolean } = {},
+): Promise<Row | undefined> {
+  let q = (db as AnyDb).selectFrom(def.table).selectAll().where(`${def.table}.id`, '=', id);
+  q = scopeQuery(q, actor, def.table, def.scope);
+  if (!opts.includeDeleted) q = q.where(`${def.table}.deletedAt`, 'is', null);
+  return (await q.executeTakeFirst()) as Row | undefined;
+}
+
+/** Used by duplicate checks and reference checks that must look past the actor's reach. */
+export async function findInTenantById(db: Kysely<DB>, table: string, tenantId: string, id: string) {
+  return (await (db as AnyDb)
+    .selectFrom(table)
+    .selectAll()
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', id)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst()) as Row | undefined;
+}
+
+export async function listVisible(db: Kysely<DB>, def: RecordDefinition, actor: Actor, p: ListParams): Promise<ListPage> {
+  const t = def.table;
+  let base = scopeQuery((db as AnyDb).selectFrom(t), actor, t, def.scope);
+  if (!p.includeDeleted) base = base.where(`${t}.deletedAt`, 'is', null);
+  if (p.q?.trim()) base = base.where(`${t}.searchText`, 'like', searchPattern(p.q));
+  if (p.createdFrom) base = base.where(`${t}.createdAt`, '>=', p.createdFrom);
+  if (p.createdTo) base = base.where(`${t}.createdAt`, '<', p.createdTo);
+  for (const [key, values] of Object.entries(p.filters)) {
+    const rule = def.filters[key];
+    if (!rule || !values.length) continue;
+    const column = `${t}.${rule.column}`;
+    if (values.includes('null')) {
+      const others = values.filter((v) => v !== 'null');
+      base = base.where((eb: any) =>
+        eb.or([eb(column, 'is', null), ...(others.length ? [eb(column, 'in', others)] : [])]),
+      );
+    } else {
+      base = base.where(column, 'in', values);
+    }
+  }
+
+  const { key, desc } = parseSort(p.sort);
+  const sortColumn = `${t}.${def.sortable[key] ?? 'createdAt'}`;
+  let q = base.selectAll(t);
+  if (p.cursor) {
+    const c = decodeCursor(p.cursor);
+    const op = desc ? '<' : '>';
+    q = q.where((eb: any) =>
+      eb.or([eb(sortColumn, op, c.value), eb.and([eb(sortColumn, '=', c.value), eb(`${t}.id`, op, c.id)])]),
+    );
+  }
+  const direction = desc ? 'desc' : 'asc';
+  const rows = (await q
+    .orderBy(sortColumn, direction)
+    .orderBy(`${t}.id`, direction)
+    .limit(p.limit + 1)
+    .execute()) as Row[];
+  const hasMore = rows.length > p.limit;
+  const page = hasMore ? rows.slice(0, p.limit) : rows;
+  const last = page[page.length - 1];
+  const sortField = def.sortable[key] ?? 'createdAt';
+  const nextCursor = hasMore && last ? encodeCursor(last[sortField] as string | number, last.id) : null;
+
+  let total: number | undefined;
+  if (p.includeTotal) {
+    const r = await base.select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
+    total = Number((r as { n?: unknown } | undefined)?.n ?? 0);
+  }
+  return { rows: page, nextCursor, total };
+}
+
+export async function insertRow(trx: Kysely<DB>, table: string, row: Record<string, unknown>): Promise<void> {
+  await (trx as AnyDb).insertInto(table).values(row).execute();
+}
+
+/** Writes only if the row still has the version the caller read; returns whether it did. */
+export async function updateIfVersion(
+  trx: Kysely<DB>,
+  table: string,
+  tenantId: string,
+  id: string,
+  version: number,
+  patch: Record<string, unknown>,
+): Promise<boolean> {
+  const result = await (trx as AnyDb)
+    .updateTable(table)
+    .set({ ...patch, version: version + 1 })
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function findOwnerNames(db: Kysely<DB>, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.filter(Boolean))];
+  if (!unique.length) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('tenantId', '=', tenantId)
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

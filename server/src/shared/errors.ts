@@ -1,0 +1,98 @@
+// One error type for the whole server. Codes are stable strings; messages come from the
+// catalogue in messages.ts so that log text and user text stay apart.
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'TOO_MANY_ATTEMPTS',
+  'CSRF_TOKEN_INVALID',
+  'FORBIDDEN',
+  'RECORD_NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'REFERENCE_NOT_FOUND',
+  'DUPLICATE_CUSTOMER',
+  'ALREADY_EXISTS',
+  'VERSION_MISMATCH',
+  'PRECONDITION_REQUIRED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'INVALID_STATE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldIssue {
+  field: string;
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  readonly params: Record<string, string | number>;
+  readonly details?: unknown;
+  readonly issues?: FieldIssue[];
+
+  constructor(
+    code: ErrorCode,
+    opts: {
+      field?: string;
+      params?: Record<string, string | number>;
+      details?: unknown;
+      issues?: FieldIssue[];
+      cause?: unknown;
+    } = {},
+  ) {
+    super(code, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.field = opts.field;
+    this.params = opts.params ?? {};
+    this.details = opts.details;
+    this.issues = opts.issues;
+  }
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'INVALID_JSON':
+      return 400;
+    case 'UNAUTHENTICATED':
+    case 'INVALID_CREDENTIALS':
+      return 401;
+    case 'CSRF_TOKEN_INVALID':
+    case 'FORBIDDEN':
+      return 403;
+    case 'RECORD_NOT_FOUND':
+    case 'ROUTE_NOT_FOUND':
+      return 404;
+    case 'DUPLICATE_CUSTOMER':
+    case 'ALREADY_EXISTS':
+    case 'INVALID_STATE':
+      return 409;
+    case 'VERSION_MISMATCH':
+      return 412;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'REFERENCE_NOT_FOUND':
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
+    case 'PRECONDITION_REQUIRED':
+      return 428;
+    case 'TOO_MANY_ATTEMPTS':
+      return 429;
+    case 'INTERNAL':
+      return 500;
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}

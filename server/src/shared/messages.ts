@@ -1,0 +1,130 @@
+import type { ErrorCode } from './errors';
+import type { Locale } from './locale';
+
+type Catalogue = Record<string, Record<Locale, string>>;
+
+// User-facing text for every error code, with {placeholders}.
+export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
+  VALIDATION_FAILED: { 'zh-CN': '输入有误：{detail}', 'en-US': 'Invalid input: {detail}' },
+  INVALID_JSON: { 'zh-CN': '请求体不是有效的 JSON', 'en-US': 'The request body is not valid JSON' },
+  PAYLOAD_TOO_LARGE: {
+    'zh-CN': '请求体过大（上限 {limit}）',
+    'en-US': 'The request body is too large (limit {limit})',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    'zh-CN': '不支持的内容类型，请使用 application/json',
+    'en-US': 'Unsupported content type; send application/json',
+  },
+  UNAUTHENTICATED: { 'zh-CN': '请先登录', 'en-US': 'Please sign in first' },
+  INVALID_CREDENTIALS: { 'zh-CN': '邮箱或密码不正确', 'en-US': 'Wrong email or password' },
+  TOO_MANY_ATTEMPTS: {
+    'zh-CN': '尝试次数过多，请 {minutes} 分钟后再试',
+    'en-US': 'Too many attempts; try again in {minutes} minutes',
+  },
+  CSRF_TOKEN_INVALID: {
+    'zh-CN': '安全令牌缺失或无效，请刷新页面后重试',
+    'en-US': 'Missing or invalid CSRF token; reload the page and try again',
+  },
+  FORBIDDEN: { 'zh-CN': '您没有执行此操作的权限', 'en-US': 'You are not allowed to do this' },
+  RECORD_NOT_FOUND: { 'zh-CN': '{entity}不存在或无权访问', 'en-US': '{entity} not found' },
+  ROUTE_NOT_FOUND: { 'zh-CN': '接口不存在', 'en-US': 'No such endpoint' },
+  REFERENCE_NOT_FOUND: {
+    'zh-CN': '字段 {field} 引用的{entity}不存在',
+    'en-US': 'Field {field} refers to a {entity} that does not exist',
+  },
+  DUPLICATE_CUSTOMER: {
+    'zh-CN': '疑似重复客户：已存在「{name}」，负责人 {owner}',
+    'en-US': 'Possible duplicate customer: "{name}" already exists, owned by {owner}',
+  },
+  ALREADY_EXISTS: { 'zh-CN': '{field} 已被使用', 'en-US': '{field} is already in use' },
+  VERSION_MISMATCH: {
+    'zh-CN': '记录已被他人修改，请基于最新版本重试',
+    'en-US': 'The record was changed by someone else; retry on the current version',
+  },
+  PRECONDITION_REQUIRED: {
+    'zh-CN': '修改需要携带 If-Match 版本号',
+    'en-US': 'Updates must carry the version read, in If-Match',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    'zh-CN': '该 Idempotency-Key 已用于另一个不同的请求',
+    'en-US': 'This Idempotency-Key was already used for a different request',
+  },
+  INVALID_STATE: { 'zh-CN': '当前状态不允许此操作：{reason}', 'en-US': 'Not allowed in this state: {reason}' },
+  INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
+};
+
+// Texts for single validation issues (zod issue codes and our own refinements).
+export const ISSUE_MESSAGES: Catalogue = {
+  required: { 'zh-CN': '{field} 为必填项', 'en-US': '{field} is required' },
+  invalid_type: { 'zh-CN': '{field} 应为{expected}', 'en-US': '{field} must be a {expected}' },
+  too_long: { 'zh-CN': '{field} 最多 {max} 个字符', 'en-US': '{field} must be at most {max} characters' },
+  too_short: { 'zh-CN': '{field} 至少 {min} 个字符', 'en-US': '{field} must be at least {min} characters' },
+  too_big: { 'zh-CN': '{field} 不能大于 {max}', 'en-US': '{field} must be at most {max}' },
+  too_small: { 'zh-CN': '{field} 不能小于 {min}', 'en-US': '{field} must be at least {min}' },
+  too_many_items: { 'zh-CN': '{field} 最多 {max} 项', 'en-US': '{field} may have at most {max} items' },
+  unknown_field: { 'zh-CN': '未知字段 {field}', 'en-US': 'Unknown field {field}' },
+  invalid_value: { 'zh-CN': '{field} 的取值无效', 'en-US': '{field} has an invalid value' },
+  invalid_email: { 'zh-CN': '{field} 不是有效的邮箱地址', 'en-US': '{field} is not a valid e-mail address' },
+  invalid_date: { 'zh-CN': '{field} 不是有效的日期', 'en-US': '{field} is not a valid date' },
+  invalid_datetime: {
+    'zh-CN': '{field} 不是有效的时间（ISO 8601）',
+    'en-US': '{field} is not a valid ISO 8601 time',
+  },
+  invalid_mobile: { 'zh-CN': '{field} 不是有效的手机号', 'en-US': '{field} is not a valid mobile number' },
+  invalid_phone: { 'zh-CN': '{field} 不是有效的电话号码', 'en-US': '{field} is not a valid phone number' },
+  invalid_credit_code: {
+    'zh-CN': '{field} 不是有效的统一社会信用代码（校验位不符）',
+    'en-US': '{field} is not a valid unified social credit code (check digit mismatch)',
+  },
+  invalid_cursor: { 'zh-CN': '分页游标无效', 'en-US': 'Invalid pagination cursor' },
+  invalid_integer: { 'zh-CN': '{field} 应为整数', 'en-US': '{field} must be an integer' },
+  invalid: { 'zh-CN': '{field} 无效', 'en-US': '{field} is invalid' },
+};
+
+const TYPE_NAMES: Catalogue = {
+  string: { 'zh-CN': '文本', 'en-US': 'string' },
+  number: { 'zh-CN': '数字', 'en-US': 'number' },
+  boolean: { 'zh-CN': '布尔值', 'en-US': 'boolean' },
+  object: { 'zh-CN': '对象', 'en-US': 'object' },
+  array: { 'zh-CN': '数组', 'en-US': 'array' },
+  int: { 'zh-CN': '整数', 'en-US': 'integer' },
+};
+
+export const ENTITY_NAMES: Catalogue = {
+  account: { 'zh-CN': '客户', 'en-US': 'Customer' },
+  contact: { 'zh-CN': '联系人', 'en-US': 'Contact' },
+  lead: { 'zh-CN': '线索', 'en-US': 'Lead' },
+  deal: { 'zh-CN': '商机', 'en-US': 'Opportunity' },
+  activity: { 'zh-CN': '跟进记录', 'en-US': 'Follow-up' },
+  task: { 'zh-CN': '任务', 'en-US': 'Task' },
+  product: { 'zh-CN': '产品', 'en-US': 'Product' },
+  user: { 'zh-CN': '用户', 'en-US': 'User' },
+  orgUnit: { 'zh-CN': '组织', 'en-US': 'Org unit' },
+  apiToken: { 'zh-CN': 'API 令牌', 'en-US': 'API token' },
+  record: { 'zh-CN': '记录', 'en-US': 'Record' },
+};
+
+export function format(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in params ? String(params[key]) : m));
+}
+
+export function entityName(entity: string, locale: Locale): string {
+  return ENTITY_NAMES[entity]?.[locale] ?? entity;
+}
+
+export function issueMessage(
+  code: string,
+  field: string,
+  params: Record<string, string | number>,
+  locale: Locale,
+): string {
+  const template = (ISSUE_MESSAGES[code] ?? ISSUE_MESSAGES.invalid)![locale];
+  const expected = typeof params.expected === 'string' ? (TYPE_NAMES[params.expected]?.[locale] ?? params.expected) : '';
+  return format(template, { ...params, field, expected });
+}
+
+export function errorMessage(code: ErrorCode, params: Record<string, string | number>, locale: Locale): string {
+  const p = { ...params };
+  if (typeof p.entity === 'string') p.entity = entityName(p.entity, locale);
+  return format(ERROR_MESSAGES[code][locale], p);
+}
