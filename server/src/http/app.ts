@@ -10,6 +10,7 @@ import { installSessionHook } from '../auth/session-hook';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { duplicateRoutes } from '../modules/duplicates/duplicate.routes';
+import { leadRoutes } from '../modules/leads/lead.routes';
 import { orgRoutes } from '../modules/org/org.routes';
 import { RECORD_DEFINITIONS } from '../modules/records/definitions';
 import { recordRoutes } from '../modules/records/record.routes';
@@ -46,12 +47,18 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
       handler: async () => {
         const started = performance.now();
         await database.db.selectFrom('tenants').select('id').limit(1).execute();
-        return { status: 'ok', version: APP_VERSION, database: database.dialect, dbLatencyMs: Math.round(performance.now() - started) };
+        return {
+          status: 'ok',
+          version: APP_VERSION,
+          database: database.dialect,
+          dbLatencyMs: Math.round(performance.now() - started),
+        };
       },
     }),
     ...authRoutes(database, config),
     ...orgRoutes(database),
     ...duplicateRoutes(database),
+    ...leadRoutes(database),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];
   registerRoutes(app, specs);

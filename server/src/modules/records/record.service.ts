@@ -13,7 +13,6 @@ import {
   findIdempotentResponse,
   storeIdempotentResponse,
 } from './idempotency.repository';
-import { AUDIT_IGNORED, type HookContext, type RecordDefinition, type Row } from './record-definition';
 import {
   findInTenantById,
   findOwnerNames,
@@ -23,6 +22,7 @@ import {
   listVisible,
   updateIfVersion,
 } from './record.repository';
+import { AUDIT_IGNORED, type HookContext, type RecordDefinition, type Row } from './record-definition';
 
 export interface Versioned<T> {
   dto: T;
@@ -49,14 +49,21 @@ export async function getRecordOrThrow<T>(
   return { dto: def.toDto(row, actor), version: row.version };
 }
 
-export async function listRecords<T>(db: Kysely<DB>, def: RecordDefinition<T>, actor: Actor, params: ListParams) {
+export async function listRecords<T>(
+  db: Kysely<DB>,
+  def: RecordDefinition<T>,
+  actor: Actor,
+  params: ListParams,
+) {
   const page = await listVisible(db, def, actor, params);
   const ownerNames = def.owned
     ? await findOwnerNames(db, actor.tenantId, page.rows.map((r) => r.ownerId ?? '').filter(Boolean))
     : new Map<string, string>();
   const items = page.rows.map((row) => {
     const dto = def.toDto(row, actor) as T & Record<string, unknown>;
-    return def.owned ? { ...dto, ownerName: row.ownerId ? (ownerNames.get(row.ownerId) ?? null) : null } : dto;
+    return def.owned
+      ? { ...dto, ownerName: row.ownerId ? (ownerNames.get(row.ownerId) ?? null) : null }
+      : dto;
   });
   return { items, nextCursor: page.nextCursor, total: page.total };
 }
@@ -76,7 +83,12 @@ async function checkReferences(def: RecordDefinition, values: Record<string, unk
   }
 }
 
-async function checkOwner(def: RecordDefinition, ownerId: string | null, ctx: HookContext, field = 'ownerId') {
+async function checkOwner(
+  def: RecordDefinition,
+  ownerId: string | null,
+  ctx: HookContext,
+  field = 'ownerId',
+) {
   if (ownerId === null) return;
   const user = await ctx.trx
     .selectFrom('users')
@@ -114,31 +126,7 @@ export async function createRecord<T>(
       const ctx: HookContext = { actor, now, trx };
       const claim = idempotency && { tenantId: actor.tenantId, userId: actor.userId, key: idempotency.key };
       if (claim) await claimIdempotencyKey(trx, { ...claim, fingerprint: idempotency.fingerprint, at: now });
-
-      await checkReferences(def, input, ctx);
-      const columns = def.encode(input);
-      if (def.owned) {
-        const ownerId =
-          'ownerId' in input ? (input.ownerId as string | null) : ((await def.defaultOwner?.(input, ctx)) ?? actor.userId);
-        await checkOwner(def, ownerId, ctx);
-        columns.ownerId = ownerId;
-      }
-      const id = newId(def.idPrefix);
-      const base = { id, tenantId: actor.tenantId, version: 1, createdAt: now, updatedAt: now, createdBy: actor.userId, deletedAt: null };
-      const merged = { ...base, ...columns };
-      if (def.checkDuplicates && !opts.allowDuplicate) await def.checkDuplicates(merged, ctx);
-      const row = { ...merged, ...def.derive(merged, ctx) } as Row;
-      await insertRow(trx, def.table, row);
-      await appendAuditEvent(trx, {
-        tenantId: actor.tenantId,
-        actorId: actor.userId,
-        entity: def.entity,
-        entityId: id,
-        action: 'create',
-        changes: { after: stripIgnored(row) },
-        at: now,
-      });
-      await def.afterCreate?.(row, ctx);
+      const row = await insertRecord(ctx, def, input, opts);
       const dto = def.toDto(row, actor);
       if (claim) await storeIdempotentResponse(trx, claim, 201, { dto, version: 1 });
       return { dto, version: 1, replayed: false };
@@ -151,6 +139,56 @@ export async function createRecord<T>(
     }
     throw mapUnique(def, err);
   }
+}
+
+/**
+ * Creates one record inside the caller's transaction: references, owner, duplicate check,
+ * derived columns, audit event and the area's after-create rules. Flows that create several
+ * records at once (lead conversion) call this for each.
+ */
+export async function insertRecord(
+  ctx: HookContext,
+  def: RecordDefinition,
+  input: Record<string, unknown>,
+  opts: { allowDuplicate?: boolean } = {},
+): Promise<Row> {
+  const { actor, now, trx } = ctx;
+  assertCanCreate(def, actor);
+  await checkReferences(def, input, ctx);
+  const columns = def.encode(input);
+  if (def.owned) {
+    const ownerId =
+      'ownerId' in input
+        ? (input.ownerId as string | null)
+        : ((await def.defaultOwner?.(input, ctx)) ?? actor.userId);
+    await checkOwner(def, ownerId, ctx);
+    columns.ownerId = ownerId;
+  }
+  const id = newId(def.idPrefix);
+  const base = {
+    id,
+    tenantId: actor.tenantId,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: actor.userId,
+    deletedAt: null,
+  };
+  const merged = { ...base, ...columns };
+  if (def.checkDuplicates && !opts.allowDuplicate) await def.checkDuplicates(merged, ctx);
+  const row = { ...merged, ...def.derive(merged, ctx) } as Row;
+  await insertRow(trx, def.table, row);
+  await appendAuditEvent(trx, {
+    tenantId: actor.tenantId,
+    actorId: actor.userId,
+    entity: def.entity,
+    entityId: id,
+    action: 'create',
+    changes: { after: stripIgnored(row) },
+    at: now,
+  });
+  await def.afterCreate?.(row, ctx);
+  return row;
 }
 
 function replay<T>(stored: { fingerprint: string; response: string }, idempotency: IdempotencyInput) {
@@ -212,7 +250,9 @@ async function writeVersioned(
   if (!ok) {
     // Another writer got in between our read and our write.
     const current = await findInTenantById(trx, def.table, actor.tenantId, existing.id);
-    throw current ? staleError(def, current, actor) : new AppError('RECORD_NOT_FOUND', { params: { entity: def.entity } });
+    throw current
+      ? staleError(def, current, actor)
+      : new AppError('RECORD_NOT_FOUND', { params: { entity: def.entity } });
   }
   const after = { ...existing, ...patch, updatedAt: now, version: existing.version + 1 } as Row;
   const diff = diffRows(existing, after, AUDIT_IGNORED) ?? { before: {}, after: {} };
@@ -246,7 +286,8 @@ export async function updateRecord<T>(
       const columns = def.encode(patch);
       const merged = { ...existing, ...columns };
       def.validateUpdate?.(merged, existing, ctx);
-      if (def.checkDuplicates && !opts.allowDuplicate) await def.checkDuplicates(merged, { ...ctx, selfId: id, existing });
+      if (def.checkDuplicates && !opts.allowDuplicate)
+        await def.checkDuplicates(merged, { ...ctx, selfId: id, existing });
       const full = { ...columns, ...def.derive(merged, { ...ctx, existing }) };
       const after = await writeVersioned(trx, def, actor, existing, full, 'update', now);
       return { dto: def.toDto(after, actor), version: after.version };
@@ -304,7 +345,10 @@ export async function transferRecord<T>(
     const existing = await loadForWrite(trx, def, actor, id, expectedVersion);
     if (!ROLE_POLICIES[actor.role].transfers) throw new AppError('FORBIDDEN');
     if (input.toOwnerId === null && !def.scope.poolReadable) {
-      throw new AppError('VALIDATION_FAILED', { field: 'toOwnerId', issues: [{ field: 'toOwnerId', code: 'required' }] });
+      throw new AppError('VALIDATION_FAILED', {
+        field: 'toOwnerId',
+        issues: [{ field: 'toOwnerId', code: 'required' }],
+      });
     }
     await checkOwner(def, input.toOwnerId, ctx, 'toOwnerId');
     await trx
@@ -321,7 +365,16 @@ export async function transferRecord<T>(
         createdAt: now,
       })
       .execute();
-    const after = await writeVersioned(trx, def, actor, existing, { ownerId: input.toOwnerId }, 'transfer', now, input.reason);
+    const after = await writeVersioned(
+      trx,
+      def,
+      actor,
+      existing,
+      { ownerId: input.toOwnerId },
+      'transfer',
+      now,
+      input.reason,
+    );
     return { dto: def.toDto(after, actor), version: after.version };
   });
 }
