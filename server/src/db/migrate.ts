@@ -1,11 +1,13 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Database } from './database';
 import * as core from './migrations/20261122_0001_core';
+import * as assignment from './migrations/20261122_0004_assignment';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
 const MIGRATIONS: Record<string, Migration> = {
   '20261122_0001_core': core,
+  '20261122_0004_assignment': assignment,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -15,7 +17,8 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: new StaticProvider() });
+  // Parallel branches may add migrations that sort before one already applied; each is independent.
+  const migrator = new Migrator({ db: database.db, provider: new StaticProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

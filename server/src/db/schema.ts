@@ -126,6 +126,8 @@ export interface AccountTable extends RecordColumns {
   website: string | null;
   notes: string | null;
   ownerId: string | null;
+  lastActivityAt: string | null;
+  assignedAt: string | null;
 }
 
 export interface ContactTable extends RecordColumns {
@@ -162,6 +164,8 @@ export interface LeadTable extends RecordColumns {
   convertedAt: string | null;
   accountId: string | null;
   ownerId: string | null;
+  lastActivityAt: string | null;
+  assignedAt: string | null;
 }
 
 export interface ProductTable extends RecordColumns {
@@ -231,6 +235,43 @@ export interface TaskTable extends RecordColumns {
   ownerId: string | null;
 }
 
+export interface SalesPolicyTable {
+  tenantId: string;
+  leadRecycleDays: number | null;
+  accountRecycleDays: number | null;
+  claimQuotaPerDay: number | null;
+  maxCustomersPerRep: number | null;
+  autoRouteNewLeads: number;
+  version: Generated<number>;
+  updatedAt: string;
+}
+
+export interface AssignmentRuleTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  priority: number;
+  status: string;
+  conditions: string;
+  targetUnitId: string | null;
+  targetUserIds: string;
+  method: string;
+  loadCap: number | null;
+  cursorUserId: string | null;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PoolClaimTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  entity: string;
+  entityId: string;
+  claimedAt: string;
+}
+
 export interface DB {
   tenants: TenantTable;
   orgUnits: OrgUnitTable;
@@ -248,4 +289,7 @@ export interface DB {
   deals: DealTable;
   activities: ActivityTable;
   tasks: TaskTable;
+  salesPolicies: SalesPolicyTable;
+  assignmentRules: AssignmentRuleTable;
+  poolClaims: PoolClaimTable;
 }

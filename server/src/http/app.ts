@@ -9,6 +9,7 @@ import { authRoutes } from '../auth/auth.routes';
 import { installSessionHook } from '../auth/session-hook';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { assignmentRoutes } from '../modules/assignment/assignment.routes';
 import { duplicateRoutes } from '../modules/duplicates/duplicate.routes';
 import { leadRoutes } from '../modules/leads/lead.routes';
 import { orgRoutes } from '../modules/org/org.routes';
@@ -59,6 +60,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...orgRoutes(database),
     ...duplicateRoutes(database),
     ...leadRoutes(database),
+    ...assignmentRoutes(database),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];
   registerRoutes(app, specs);

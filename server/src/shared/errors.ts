@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   'PRECONDITION_REQUIRED',
   'IDEMPOTENCY_KEY_REUSED',
   'INVALID_STATE',
+  'ALREADY_CLAIMED',
+  'CLAIM_QUOTA_REACHED',
+  'CUSTOMER_CAP_REACHED',
   'INTERNAL',
 ] as const;
 
@@ -74,6 +77,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'DUPLICATE_CUSTOMER':
     case 'ALREADY_EXISTS':
     case 'INVALID_STATE':
+    case 'ALREADY_CLAIMED':
+    case 'CLAIM_QUOTA_REACHED':
+    case 'CUSTOMER_CAP_REACHED':
       return 409;
     case 'VERSION_MISMATCH':
       return 412;

@@ -50,6 +50,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'en-US': 'This Idempotency-Key was already used for a different request',
   },
   INVALID_STATE: { 'zh-CN': '当前状态不允许此操作：{reason}', 'en-US': 'Not allowed in this state: {reason}' },
+  ALREADY_CLAIMED: {
+    'zh-CN': '该记录已被他人领取',
+    'en-US': 'Someone else has already claimed this record',
+  },
+  CLAIM_QUOTA_REACHED: {
+    'zh-CN': '今日公海领取已达上限（{quota} 条）',
+    'en-US': 'You have reached today\'s pool claim quota ({quota})',
+  },
+  CUSTOMER_CAP_REACHED: {
+    'zh-CN': '{name} 持有的客户数已达上限（{cap} 个）',
+    'en-US': '{name} already holds the maximum number of customers ({cap})',
+  },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
 };
 

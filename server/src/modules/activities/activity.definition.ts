@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { buildSearchText } from '../../shared/search-text';
 import { appendAuditEvent } from '../audit/audit.repository';
-import { idRef, isoDateTime, optionalText, pickColumns, recordDtoBase, requiredText } from '../records/fields';
+import {
+  idRef,
+  isoDateTime,
+  optionalText,
+  pickColumns,
+  recordDtoBase,
+  requiredText,
+} from '../records/fields';
 import type { RecordDefinition } from '../records/record-definition';
 
 export const ACTIVITY_KINDS = ['call', 'visit', 'meeting', 'email', 'wechat', 'other'] as const;
@@ -14,7 +21,13 @@ const activityFields = {
   nextStep: optionalText(1000),
   nextContactAt: isoDateTime.nullable().optional(),
   occurredAt: isoDateTime.optional(),
-  durationMinutes: z.number().int().min(0).max(24 * 60).nullable().optional(),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .nullable()
+    .optional(),
   leadId: idRef.nullable().optional(),
   accountId: idRef.nullable().optional(),
   contactId: idRef.nullable().optional(),
@@ -83,6 +96,22 @@ export const activityDefinition: RecordDefinition<ActivityDto> = {
   // The first follow-up on a lead is its first contact (首次触达): it stamps the lead's
   // first-contact time, which the SOP's "first contact within 2 working hours" limit measures.
   afterCreate: async (row, ctx) => {
+    // A follow-up keeps its lead and customer out of the pool sweep (公海回收).
+    for (const [table, id] of [
+      ['leads', row.leadId],
+      ['accounts', row.accountId],
+    ] as const) {
+      if (typeof id !== 'string') continue;
+      await ctx.trx
+        .updateTable(table)
+        .set({ lastActivityAt: String(row.occurredAt) })
+        .where('tenantId', '=', ctx.actor.tenantId)
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([eb('lastActivityAt', 'is', null), eb('lastActivityAt', '<', String(row.occurredAt))]),
+        )
+        .execute();
+    }
     if (!row.leadId) return;
     const lead = await ctx.trx
       .selectFrom('leads')

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeCompanyName } from '../../domain/company-name';
 import { AppError } from '../../shared/errors';
 import { buildSearchText } from '../../shared/search-text';
+import { getSalesPolicy, routeLead } from '../assignment/assignment.service';
 import { assertNoDuplicateCustomer } from '../duplicates/duplicate.service';
 import {
   creditCodeField,
@@ -99,6 +100,28 @@ export const leadDefinition: RecordDefinition<LeadDto> = {
     ]),
   }),
   toDto: (row) => pickColumns(row) as LeadDto,
+  // A lead entered straight into the pool is routed at once when the tenant asks for it.
+  afterCreate: async (row, ctx) => {
+    if (row.ownerId !== null) {
+      await ctx.trx.updateTable('leads').set({ assignedAt: ctx.now }).where('id', '=', row.id).execute();
+      return;
+    }
+    const policy = await getSalesPolicy(ctx.trx, ctx.actor.tenantId);
+    if (!policy.autoRouteNewLeads) return;
+    await routeLead(
+      ctx.trx,
+      ctx.actor.tenantId,
+      {
+        id: row.id,
+        grade: (row.grade as string) ?? null,
+        source: String(row.source),
+        region: (row.region as string) ?? null,
+        industry: (row.industry as string) ?? null,
+      },
+      ctx.actor.userId,
+      ctx.now,
+    );
+  },
   validateUpdate: (m, existing) => {
     if (existing.status === 'converted' && m.status !== 'converted') {
       throw new AppError('INVALID_STATE', { field: 'status', params: { reason: 'converted' } });

@@ -19,7 +19,10 @@ export function decodeCursor(cursor: string): { value: string | number; id: stri
   } catch {
     // fall through to the error below
   }
-  throw new AppError('VALIDATION_FAILED', { field: 'cursor', issues: [{ field: 'cursor', code: 'invalid_cursor' }] });
+  throw new AppError('VALIDATION_FAILED', {
+    field: 'cursor',
+    issues: [{ field: 'cursor', code: 'invalid_cursor' }],
+  });
 }
 
 /** `-createdAt` → {key: 'createdAt', desc: true}. */

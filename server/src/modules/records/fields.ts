@@ -75,7 +75,10 @@ export const recordDtoBase = {
 };
 
 /** Copies a row's columns into a DTO, leaving out internal ones (search text, keys, tenant). */
-export function pickColumns(row: Record<string, unknown>, omit: readonly string[] = []): Record<string, unknown> {
+export function pickColumns(
+  row: Record<string, unknown>,
+  omit: readonly string[] = [],
+): Record<string, unknown> {
   const hidden = new Set(['tenantId', 'searchText', 'nameNorm', 'companyNorm', ...omit]);
   return Object.fromEntries(Object.entries(row).filter(([k]) => !hidden.has(k)));
 }

@@ -4,7 +4,12 @@ import type { Actor } from '../../auth/actor';
 import type { ScopeOptions } from '../../auth/visibility';
 import type { DB } from '../../db/schema';
 
-export type Row = Record<string, unknown> & { id: string; tenantId: string; version: number; ownerId?: string | null };
+export type Row = Record<string, unknown> & {
+  id: string;
+  tenantId: string;
+  version: number;
+  ownerId?: string | null;
+};
 
 /** A foreign key in the input that must name a record the actor can see. */
 export interface ReferenceRule {
@@ -57,7 +62,10 @@ export interface RecordDefinition<Dto = unknown> {
   /** The owner a new record gets when the input names none (default: the actor). */
   defaultOwner?(input: Record<string, unknown>, ctx: HookContext): Promise<string | null>;
   /** Refuses a write that would duplicate an existing customer (查重/撞单). */
-  checkDuplicates?(merged: Record<string, unknown>, ctx: HookContext & { selfId?: string; existing?: Row }): Promise<void>;
+  checkDuplicates?(
+    merged: Record<string, unknown>,
+    ctx: HookContext & { selfId?: string; existing?: Row },
+  ): Promise<void>;
   /** Cross-record rules after the insert, in the same transaction. */
   afterCreate?(row: Row, ctx: HookContext): Promise<void>;
   /** Checks on an update beyond the schema (state rules), given the merged row. */
@@ -66,7 +74,11 @@ export interface RecordDefinition<Dto = unknown> {
 
 /** Columns kept out of audit diffs: bookkeeping, or derived from other columns. */
 /** On an update, whether any of these fields changed (duplicate checks run only then). */
-export function changedAny(merged: Record<string, unknown>, existing: Row | undefined, fields: string[]): boolean {
+export function changedAny(
+  merged: Record<string, unknown>,
+  existing: Row | undefined,
+  fields: string[],
+): boolean {
   if (!existing) return true;
   return fields.some((f) => (merged[f] ?? null) !== (existing[f] ?? null));
 }

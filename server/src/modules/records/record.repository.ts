@@ -52,7 +52,12 @@ export async function findInTenantById(db: Kysely<DB>, table: string, tenantId: 
     .executeTakeFirst()) as Row | undefined;
 }
 
-export async function listVisible(db: Kysely<DB>, def: RecordDefinition, actor: Actor, p: ListParams): Promise<ListPage> {
+export async function listVisible(
+  db: Kysely<DB>,
+  def: RecordDefinition,
+  actor: Actor,
+  p: ListParams,
+): Promise<ListPage> {
   const t = def.table;
   let base = scopeQuery((db as AnyDb).selectFrom(t), actor, t, def.scope);
   if (!p.includeDeleted) base = base.where(`${t}.deletedAt`, 'is', null);
@@ -126,7 +131,11 @@ export async function updateIfVersion(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function findOwnerNames(db: Kysely<DB>, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+export async function findOwnerNames(
+  db: Kysely<DB>,
+  tenantId: string,
+  ids: string[],
+): Promise<Map<string, string>> {
   const unique = [...new Set(ids.filter(Boolean))];
   if (!unique.length) return new Map();
   const rows = await db

@@ -10,7 +10,6 @@ import {
   versionFromIfMatch,
 } from '../../http/route';
 import { AppError } from '../../shared/errors';
-import type { RecordDefinition } from './record-definition';
 import {
   createRecord,
   deleteRecord,
@@ -21,6 +20,7 @@ import {
   transferRecord,
   updateRecord,
 } from './record.service';
+import type { RecordDefinition } from './record-definition';
 
 const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
@@ -30,7 +30,9 @@ export function listQuerySchema(def: RecordDefinition) {
   for (const key of Object.keys(def.filters)) filterShape[key] = z.string().min(1).max(2000).optional();
   return z.strictObject({
     q: z.string().max(100).optional(),
-    sort: z.enum([...sortKeys, ...sortKeys.map((k) => `-${k}`)] as [string, ...string[]]).default(def.defaultSort),
+    sort: z
+      .enum([...sortKeys, ...sortKeys.map((k) => `-${k}`)] as [string, ...string[]])
+      .default(def.defaultSort),
     cursor: z.string().max(1000).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     includeTotal: z.enum(['true', 'false', '1', '0']).optional(),
@@ -49,7 +51,11 @@ const transferSchema = z.strictObject({
 });
 
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag of the version read ("v3")' };
-const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe create: same key, same result' };
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retry-safe create: same key, same result',
+};
 
 const truthy = (v: string | undefined) => v === 'true' || v === '1';
 
@@ -57,7 +63,10 @@ const truthy = (v: string | undefined) => v === 'true' || v === '1';
 export function recordRoutes(database: Database, def: RecordDefinition): RouteSpec[] {
   const base = `/api/${def.path}`;
   const tags = [def.tag];
-  const withVersion = (r: { dto: unknown; version: number }) => ({ ...(r.dto as object), version: r.version });
+  const withVersion = (r: { dto: unknown; version: number }) => ({
+    ...(r.dto as object),
+    version: r.version,
+  });
   const allowDuplicate = (actor: { role: keyof typeof ROLE_POLICIES }, flag: string | undefined) => {
     if (flag !== 'true') return false;
     // Only those who can reassign customers may knowingly create a duplicate.
@@ -78,7 +87,11 @@ export function recordRoutes(database: Database, def: RecordDefinition): RouteSp
         const filters: Record<string, string[]> = {};
         for (const key of filterKeys) {
           const v = q[key];
-          if (v) filters[key] = v.split(',').map((s) => s.trim()).filter(Boolean);
+          if (v)
+            filters[key] = v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
         }
         return listRecords(database.db, def, actor, {
           q: q.q,
@@ -138,9 +151,17 @@ export function recordRoutes(database: Database, def: RecordDefinition): RouteSp
       response: def.dtoSchema,
       headers: [IF_MATCH],
       handler: async ({ actor, params, body, query, req, reply }) => {
-        const r = await updateRecord(database, def, actor, params.id, versionFromIfMatch(req), body as Record<string, unknown>, {
-          allowDuplicate: allowDuplicate(actor, query.allowDuplicate),
-        });
+        const r = await updateRecord(
+          database,
+          def,
+          actor,
+          params.id,
+          versionFromIfMatch(req),
+          body as Record<string, unknown>,
+          {
+            allowDuplicate: allowDuplicate(actor, query.allowDuplicate),
+          },
+        );
         reply.header('ETag', etagOf(r.version));
         return withVersion(r);
       },
