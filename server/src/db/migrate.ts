@@ -2,12 +2,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Database } from './database';
 import * as core from './migrations/20261122_0001_core';
 import * as assignment from './migrations/20261122_0004_assignment';
+import * as sop from './migrations/20261122_0005_sop';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
 const MIGRATIONS: Record<string, Migration> = {
   '20261122_0001_core': core,
   '20261122_0004_assignment': assignment,
+  '20261122_0005_sop': sop,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -18,7 +20,11 @@ class StaticProvider implements MigrationProvider {
 
 export async function migrateToLatest(database: Database): Promise<string[]> {
   // Parallel branches may add migrations that sort before one already applied; each is independent.
-  const migrator = new Migrator({ db: database.db, provider: new StaticProvider(), allowUnorderedMigrations: true });
+  const migrator = new Migrator({
+    db: database.db,
+    provider: new StaticProvider(),
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -272,6 +272,133 @@ export interface PoolClaimTable {
   claimedAt: string;
 }
 
+export interface PlaybookTable {
+  id: string;
+  tenantId: string;
+  key: string;
+  process: string;
+  name: string;
+  publishedVersionId: string | null;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PlaybookVersionTable {
+  id: string;
+  tenantId: string;
+  playbookId: string;
+  number: number;
+  status: string;
+  definition: string;
+  notes: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  publishedBy: string | null;
+  publishedAt: string | null;
+  version: Generated<number>;
+}
+
+export interface SopRunTable {
+  id: string;
+  tenantId: string;
+  recordType: string;
+  recordId: string;
+  playbookId: string;
+  playbookVersionId: string;
+  stageKey: string;
+  stageEnteredAt: string;
+  checklist: string;
+  forms: string;
+  ownerId: string | null;
+  status: string;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StageEventTable {
+  id: string;
+  tenantId: string;
+  recordType: string;
+  recordId: string;
+  playbookVersionId: string | null;
+  fromStage: string | null;
+  toStage: string;
+  actorId: string | null;
+  ownerId: string | null;
+  reason: string | null;
+  at: string;
+}
+
+export interface SopClockTable {
+  id: string;
+  tenantId: string;
+  runId: string;
+  recordType: string;
+  recordId: string;
+  stageKey: string;
+  limitKey: string;
+  ownerId: string | null;
+  startedAt: string;
+  warnAt: string | null;
+  dueAt: string;
+  status: string;
+  stoppedAt: string | null;
+  escalationStep: Generated<number>;
+  nextCheckAt: string | null;
+}
+
+export interface SopBreachTable {
+  id: string;
+  tenantId: string;
+  clockId: string;
+  recordType: string;
+  recordId: string;
+  stageKey: string;
+  limitKey: string;
+  ownerId: string | null;
+  dueAt: string;
+  breachedAt: string;
+  reason: string | null;
+  reasonBy: string | null;
+  reasonAt: string | null;
+  version: Generated<number>;
+}
+
+export interface AutomationRuleTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  status: string;
+  trigger: string;
+  condition: string | null;
+  actions: string;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AutomationRunTable {
+  id: string;
+  tenantId: string;
+  ruleId: string;
+  recordType: string | null;
+  recordId: string | null;
+  event: string;
+  depth: number;
+  status: string;
+  detail: string | null;
+  at: string;
+}
+
+export interface BusinessCalendarTable {
+  tenantId: string;
+  definition: string;
+  version: Generated<number>;
+  updatedAt: string;
+}
+
 export interface DB {
   tenants: TenantTable;
   orgUnits: OrgUnitTable;
@@ -292,4 +419,13 @@ export interface DB {
   salesPolicies: SalesPolicyTable;
   assignmentRules: AssignmentRuleTable;
   poolClaims: PoolClaimTable;
+  playbooks: PlaybookTable;
+  playbookVersions: PlaybookVersionTable;
+  sopRuns: SopRunTable;
+  stageEvents: StageEventTable;
+  sopClocks: SopClockTable;
+  sopBreaches: SopBreachTable;
+  automationRules: AutomationRuleTable;
+  automationRuns: AutomationRunTable;
+  businessCalendars: BusinessCalendarTable;
 }

@@ -43,7 +43,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('org_units_tenant').on('org_units').columns(['tenant_id', 'parent_id']).execute();
+  await db.schema
+    .createIndex('org_units_tenant')
+    .on('org_units')
+    .columns(['tenant_id', 'parent_id'])
+    .execute();
 
   await db.schema
     .createTable('users')
@@ -62,7 +66,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('users_tenant_unit').on('users').columns(['tenant_id', 'org_unit_id']).execute();
+  await db.schema
+    .createIndex('users_tenant_unit')
+    .on('users')
+    .columns(['tenant_id', 'org_unit_id'])
+    .execute();
 
   await db.schema
     .createTable('sessions')
@@ -96,8 +104,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('succeeded', 'integer', (c) => c.notNull())
     .addColumn('created_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('login_attempts_email').on('login_attempts').columns(['email', 'created_at']).execute();
-  await db.schema.createIndex('login_attempts_ip').on('login_attempts').columns(['ip', 'created_at']).execute();
+  await db.schema
+    .createIndex('login_attempts_email')
+    .on('login_attempts')
+    .columns(['email', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('login_attempts_ip')
+    .on('login_attempts')
+    .columns(['ip', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('audit_events')
@@ -276,18 +292,42 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute();
     await db.schema.createIndex(`${table}_created`).on(table).columns(['tenant_id', 'created_at']).execute();
   }
-  await db.schema.createIndex('accounts_name_norm').on('accounts').columns(['tenant_id', 'name_norm']).execute();
-  await db.schema.createIndex('accounts_credit_code').on('accounts').columns(['tenant_id', 'credit_code']).execute();
-  await db.schema.createIndex('leads_company_norm').on('leads').columns(['tenant_id', 'company_norm']).execute();
+  await db.schema
+    .createIndex('accounts_name_norm')
+    .on('accounts')
+    .columns(['tenant_id', 'name_norm'])
+    .execute();
+  await db.schema
+    .createIndex('accounts_credit_code')
+    .on('accounts')
+    .columns(['tenant_id', 'credit_code'])
+    .execute();
+  await db.schema
+    .createIndex('leads_company_norm')
+    .on('leads')
+    .columns(['tenant_id', 'company_norm'])
+    .execute();
   await db.schema.createIndex('leads_mobile').on('leads').columns(['tenant_id', 'mobile']).execute();
   await db.schema.createIndex('contacts_mobile').on('contacts').columns(['tenant_id', 'mobile']).execute();
-  await db.schema.createIndex('contacts_account').on('contacts').columns(['tenant_id', 'account_id']).execute();
+  await db.schema
+    .createIndex('contacts_account')
+    .on('contacts')
+    .columns(['tenant_id', 'account_id'])
+    .execute();
   await db.schema.createIndex('deals_account').on('deals').columns(['tenant_id', 'account_id']).execute();
   await db.schema.createIndex('deals_stage').on('deals').columns(['tenant_id', 'status', 'stage']).execute();
   await db.schema.createIndex('activities_deal').on('activities').columns(['tenant_id', 'deal_id']).execute();
   await db.schema.createIndex('activities_lead').on('activities').columns(['tenant_id', 'lead_id']).execute();
-  await db.schema.createIndex('activities_account').on('activities').columns(['tenant_id', 'account_id']).execute();
-  await db.schema.createIndex('tasks_due').on('tasks').columns(['tenant_id', 'owner_id', 'status', 'due_at']).execute();
+  await db.schema
+    .createIndex('activities_account')
+    .on('activities')
+    .columns(['tenant_id', 'account_id'])
+    .execute();
+  await db.schema
+    .createIndex('tasks_due')
+    .on('tasks')
+    .columns(['tenant_id', 'owner_id', 'status', 'due_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
