@@ -74,6 +74,9 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   const hasWeb = existsSync(join(webDist, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
 
+  // Without a built web app, the API documentation is the front door.
+  if (!hasWeb) app.get('/', { config: { public: true } }, (_req, reply) => reply.redirect('/api/docs'));
+
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !hasWeb || req.method !== 'GET') {
       throw new AppError('ROUTE_NOT_FOUND');

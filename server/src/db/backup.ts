@@ -1,0 +1,170 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync } from 'node:zlib';
+import type { Kysely } from 'kysely';
+import { AppError } from '../shared/errors';
+import type { Database } from './database';
+
+// A logical backup: gzip'd JSON lines, one header, one line per row, one trailer with the row
+// counts. Being rows rather than a file copy, it restores into either dialect.
+export const BACKUP_FORMAT = 'salesops-backup';
+export const BACKUP_FORMAT_VERSION = 1;
+
+// Parents before children, so that restore satisfies foreign keys as it goes. Tables added
+// later and not listed here are appended (they reference listed ones).
+const TABLE_ORDER = [
+  'tenants',
+  'org_units',
+  'users',
+  'sessions',
+  'api_tokens',
+  'login_attempts',
+  'audit_events',
+  'idempotency_keys',
+  'owner_transfers',
+  'accounts',
+  'contacts',
+  'leads',
+  'products',
+  'deals',
+  'activities',
+  'tasks',
+];
+
+type AnyDb = Kysely<any>;
+
+async function appTables(db: AnyDb): Promise<string[]> {
+  const all = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+  const known = TABLE_ORDER.filter((t) => all.includes(t));
+  return [...known, ...all.filter((t) => !TABLE_ORDER.includes(t)).sort()];
+}
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+// org_units refers to itself: parents must come first.
+function parentsFirst(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const byId = new Map(rows.map((r) => [r.id as string, r]));
+  const out: Array<Record<string, unknown>> = [];
+  const seen = new Set<string>();
+  const visit = (r: Record<string, unknown>) => {
+    const id = r.id as string;
+    if (seen.has(id)) return;
+    seen.add(id);
+    const parent = r.parentId ? byId.get(r.parentId as string) : undefined;
+    if (parent) visit(parent);
+    out.push(r);
+  };
+  for (const r of rows) visit(r);
+  return out;
+}
+
+export async function writeBackup(
+  database: Database,
+  file: string,
+  appVersion: string,
+): Promise<Record<string, number>> {
+  const db = database.db as AnyDb;
+  const tables = await appTables(db);
+  await mkdir(dirname(file), { recursive: true });
+  const counts: Record<string, number> = {};
+  async function* lines() {
+    yield `${JSON.stringify({ format: BACKUP_FORMAT, formatVersion: BACKUP_FORMAT_VERSION, appVersion, createdAt: new Date().toISOString(), dialect: database.dialect, tables })}\n`;
+    for (const table of tables) {
+      let rows = (await db.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
+      if (table === 'org_units') rows = parentsFirst(rows);
+      counts[table] = rows.length;
+      for (const r of rows) yield `${JSON.stringify({ t: table, r })}\n`;
+    }
+    yield `${JSON.stringify({ end: true, counts })}\n`;
+  }
+  await pipeline(lines, createGzip(), createWriteStream(file));
+  return counts;
+}
+
+function badFile(reason: string): AppError {
+  return new AppError('VALIDATION_FAILED', {
+    field: 'file',
+    issues: [{ field: 'file', code: 'invalid' }],
+    details: { reason },
+  });
+}
+
+export async function databaseIsEmpty(database: Database): Promise<boolean> {
+  const r = await database.db.selectFrom('tenants').select('id').limit(1).execute();
+  return r.length === 0;
+}
+
+/**
+ * Replaces all data with the backup's, in one transaction. A file that is not a salesops backup,
+ * or is cut off (no trailer, or counts that do not match), is refused and nothing changes.
+ */
+export async function restoreBackup(database: Database, file: string): Promise<Record<string, number>> {
+  const db = database.db as AnyDb;
+  const tables = await appTables(db);
+  let lines: string[];
+  try {
+    // gunzip refuses a truncated stream, which is what a cut-off backup is.
+    lines = gunzipSync(await readFile(file))
+      .toString('utf8')
+      .split('\n');
+  } catch {
+    throw badFile('not a readable backup (not gzip, or cut off)');
+  }
+  let header: { format?: string; formatVersion?: number; tables?: string[] };
+  try {
+    header = JSON.parse(lines[0] ?? '');
+  } catch {
+    throw badFile('not a salesops backup (no header)');
+  }
+  if (
+    header.format !== BACKUP_FORMAT ||
+    header.formatVersion !== BACKUP_FORMAT_VERSION ||
+    !Array.isArray(header.tables)
+  ) {
+    throw badFile('not a salesops backup (wrong header)');
+  }
+  const unknown = header.tables.filter((t) => !tables.includes(t));
+  if (unknown.length) throw badFile(`unknown tables: ${unknown.join(', ')}`);
+
+  const counts: Record<string, number> = {};
+  await db.transaction().execute(async (trx) => {
+    for (const table of [...tables].reverse()) await trx.deleteFrom(table).execute();
+    let batch: Array<Record<string, unknown>> = [];
+    let batchTable = '';
+    const flush = async () => {
+      if (!batch.length) return;
+      // Column names as stored (snake_case) back to the camelCase the plugin expects.
+      await trx.insertInto(batchTable).values(batch).execute();
+      batch = [];
+    };
+    let trailer: { end?: boolean; counts?: Record<string, number> } | undefined;
+    for (const text of lines.slice(1)) {
+      if (!text.trim()) continue;
+      let line: { t?: string; r?: Record<string, unknown>; end?: boolean; counts?: Record<string, number> };
+      try {
+        line = JSON.parse(text);
+      } catch {
+        throw badFile('malformed line');
+      }
+      if (line.end) {
+        trailer = line;
+        break;
+      }
+      if (!line.t || !line.r || !header.tables!.includes(line.t)) throw badFile('malformed row line');
+      if (line.t !== batchTable || batch.length >= 200) {
+        await flush();
+        batchTable = line.t;
+      }
+      batch.push(Object.fromEntries(Object.entries(line.r).map(([k, v]) => [camel(k), v])));
+      counts[line.t] = (counts[line.t] ?? 0) + 1;
+    }
+    await flush();
+    if (!trailer?.counts) throw badFile('the file is cut off (no trailer)');
+    for (const t of header.tables!) {
+      if ((trailer.counts[t] ?? 0) !== (counts[t] ?? 0)) throw badFile(`row count of ${t} does not match`);
+    }
+  });
+  return counts;
+}
