@@ -31,9 +31,10 @@ export async function claimIdempotencyKey(
   trx: Kysely<DB>,
   claim: { tenantId: string; userId: string; key: string; fingerprint: string; at: string },
 ): Promise<void> {
+  const { at, ...key } = claim;
   await trx
     .insertInto('idempotencyKeys')
-    .values({ ...claim, statusCode: 0, response: '', createdAt: claim.at })
+    .values({ ...key, statusCode: 0, response: '', createdAt: at })
     .execute();
 }
 
