@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
+import { hashPassword } from '../src/auth/password';
+import type { Role } from '../src/auth/roles';
 import { loadConfig } from '../src/config';
 import { type Database, openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
 import { buildApp } from '../src/http/app';
-import { hashPassword } from '../src/auth/password';
-import type { Role } from '../src/auth/roles';
 import { createOrgUnit, createTenant, createUserAccount } from '../src/modules/org/tenant.service';
 
 /**
@@ -74,8 +74,18 @@ export interface TestUser {
 export async function makeOrg(db: Database['db'], name = `T${randomBytes(3).toString('hex')}`) {
   const tenant = await createTenant(db, { name });
   const region = await createOrgUnit(db, { tenantId: tenant.id, name: `${name} 华东大区`, kind: 'region' });
-  const teamA = await createOrgUnit(db, { tenantId: tenant.id, name: `${name} 上海一组`, kind: 'team', parentId: region.id });
-  const teamB = await createOrgUnit(db, { tenantId: tenant.id, name: `${name} 杭州一组`, kind: 'team', parentId: region.id });
+  const teamA = await createOrgUnit(db, {
+    tenantId: tenant.id,
+    name: `${name} 上海一组`,
+    kind: 'team',
+    parentId: region.id,
+  });
+  const teamB = await createOrgUnit(db, {
+    tenantId: tenant.id,
+    name: `${name} 杭州一组`,
+    kind: 'team',
+    parentId: region.id,
+  });
   const passwordHash = await testPasswordHash();
   const mk = async (key: string, role: Role, orgUnitId: string | null, displayName: string) => {
     const u = await createUserAccount(db, {
@@ -120,7 +130,11 @@ export class Client {
   ) {}
 
   async login(email = this.user?.email, password = TEST_PASSWORD): Promise<this> {
-    const res = await this.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    const res = await this.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password },
+    });
     if (res.statusCode !== 200) throw new Error(`login failed for ${email}: ${res.statusCode} ${res.body}`);
     const setCookie = res.headers['set-cookie'];
     const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
@@ -129,11 +143,14 @@ export class Client {
     return this;
   }
 
-  request(opts: InjectOptions & { ifMatch?: string | number; idempotencyKey?: string }): Promise<LightMyRequestResponse> {
+  request(
+    opts: InjectOptions & { ifMatch?: string | number; idempotencyKey?: string },
+  ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string>) };
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrf && opts.method && opts.method !== 'GET') headers['x-csrf-token'] = this.csrf;
-    if (opts.ifMatch !== undefined) headers['if-match'] = typeof opts.ifMatch === 'number' ? `"v${opts.ifMatch}"` : opts.ifMatch;
+    if (opts.ifMatch !== undefined)
+      headers['if-match'] = typeof opts.ifMatch === 'number' ? `"v${opts.ifMatch}"` : opts.ifMatch;
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     const { ifMatch: _i, idempotencyKey: _k, ...rest } = opts;
     return this.app.inject({ ...rest, headers });
@@ -162,7 +179,13 @@ let seq = 0;
 const next = () => ++seq + Math.floor(Math.random() * 1e6);
 
 export function makeAccountInput(overrides: Record<string, unknown> = {}) {
-  return { name: `测试客户${next()}科技有限公司`, industry: '制造业', region: '华东', grade: 'B', ...overrides };
+  return {
+    name: `测试客户${next()}科技有限公司`,
+    industry: '制造业',
+    region: '华东',
+    grade: 'B',
+    ...overrides,
+  };
 }
 
 export function makeLeadInput(overrides: Record<string, unknown> = {}) {
@@ -177,5 +200,11 @@ export function makeLeadInput(overrides: Record<string, unknown> = {}) {
 }
 
 export function makeDealInput(accountId: string, overrides: Record<string, unknown> = {}) {
-  return { accountId, name: `商机${next()}`, amount: 1_250_000, expectedCloseDate: '2026-12-31', ...overrides };
+  return {
+    accountId,
+    name: `商机${next()}`,
+    amount: 1_250_000,
+    expectedCloseDate: '2026-12-31',
+    ...overrides,
+  };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, clientFor, makeOrg, openTestDatabase, type Org, type TestDatabase } from './harness';
+import { buildTestApp, clientFor, makeOrg, type Org, openTestDatabase, type TestDatabase } from './harness';
 
 describe('records smoke', () => {
   let database: TestDatabase;
@@ -17,7 +17,10 @@ describe('records smoke', () => {
 
   it('creates, reads, updates and searches an account by pinyin initials', async () => {
     const rep = await clientFor(app, org.users.repA1);
-    const created = await rep.post('/api/accounts', { name: '张三贸易有限公司', creditCode: '91350100M000100Y43' });
+    const created = await rep.post('/api/accounts', {
+      name: '张三贸易有限公司',
+      creditCode: '91350100M000100Y43',
+    });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id;
     const read = await rep.get(`/api/accounts/${id}`);

@@ -94,7 +94,7 @@ describe('visibility probes', () => {
   /** A fresh record of rep A1 for each probe, so that probes cannot disturb each other. */
   async function makeRecord(entity: Entity): Promise<{ id: string; version: number }> {
     const account = async () => (await owner.post('/api/accounts', makeAccountInput())).json();
-    let res;
+    let res: Awaited<ReturnType<Client['post']>>;
     switch (entity) {
       case 'accounts':
         return account();

@@ -21,7 +21,13 @@ export async function countRecentFailures(db: Kysely<DB>, by: 'email' | 'ip', va
   return Number(r?.n ?? 0);
 }
 
-export async function recordLoginAttempt(db: Kysely<DB>, email: string, ip: string, succeeded: boolean, at: string) {
+export async function recordLoginAttempt(
+  db: Kysely<DB>,
+  email: string,
+  ip: string,
+  succeeded: boolean,
+  at: string,
+) {
   await db
     .insertInto('loginAttempts')
     .values({ id: newId('la'), email, ip, succeeded: succeeded ? 1 : 0, createdAt: at })
@@ -30,13 +36,25 @@ export async function recordLoginAttempt(db: Kysely<DB>, email: string, ip: stri
 
 export async function insertSession(
   db: Kysely<DB>,
-  s: { id: string; tenantId: string; userId: string; csrfToken: string; createdAt: string; expiresAt: string },
+  s: {
+    id: string;
+    tenantId: string;
+    userId: string;
+    csrfToken: string;
+    createdAt: string;
+    expiresAt: string;
+  },
 ) {
   await db.insertInto('sessions').values(s).execute();
 }
 
 export async function findLiveSession(db: Kysely<DB>, id: string, now: string) {
-  return db.selectFrom('sessions').selectAll().where('id', '=', id).where('expiresAt', '>', now).executeTakeFirst();
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('expiresAt', '>', now)
+    .executeTakeFirst();
 }
 
 export async function deleteSession(db: Kysely<DB>, id: string) {

@@ -20,9 +20,20 @@ export function authRoutes(database: Database, config: Config): RouteSpec[] {
   const me = async (userId: string, csrfToken?: string) => {
     const u = await findUserById(db, userId);
     if (!u) throw new AppError('UNAUTHENTICATED');
-    const tenant = await db.selectFrom('tenants').select(['id', 'name', 'timeZone']).where('id', '=', u.tenantId).executeTakeFirst();
+    const tenant = await db
+      .selectFrom('tenants')
+      .select(['id', 'name', 'timeZone'])
+      .where('id', '=', u.tenantId)
+      .executeTakeFirst();
     return {
-      user: { id: u.id, email: u.email, name: u.name, role: u.role, orgUnitId: u.orgUnitId, locale: u.locale },
+      user: {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        orgUnitId: u.orgUnitId,
+        locale: u.locale,
+      },
       tenant,
       csrfToken: csrfToken ?? null,
     };
@@ -120,7 +131,8 @@ export function authRoutes(database: Database, config: Config): RouteSpec[] {
           .where('userId', '=', actor.userId)
           .where('revokedAt', 'is', null)
           .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'apiToken' } });
+        if (Number(r.numUpdatedRows) !== 1)
+          throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'apiToken' } });
         return undefined;
       },
     }),

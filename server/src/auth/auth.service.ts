@@ -77,11 +77,20 @@ export async function logout(db: Kysely<DB>, sessionToken: string) {
   await deleteSession(db, sha256(sessionToken));
 }
 
-export async function actorForUserId(db: Kysely<DB>, userId: string, via: Actor['via']): Promise<Actor | undefined> {
+export async function actorForUserId(
+  db: Kysely<DB>,
+  userId: string,
+  via: Actor['via'],
+): Promise<Actor | undefined> {
   const user = await findUserById(db, userId);
-  if (!user || user.status !== 'active') return undefined;
+  if (user?.status !== 'active') return undefined;
   const role = user.role as Role;
-  const reach = await resolveReach(db, { id: user.id, tenantId: user.tenantId, orgUnitId: user.orgUnitId, role });
+  const reach = await resolveReach(db, {
+    id: user.id,
+    tenantId: user.tenantId,
+    orgUnitId: user.orgUnitId,
+    role,
+  });
   return {
     userId: user.id,
     tenantId: user.tenantId,
@@ -104,6 +113,10 @@ export async function actorFromSession(db: Kysely<DB>, sessionToken: string) {
 export async function actorFromApiToken(db: Kysely<DB>, token: string) {
   const row = await findLiveToken(db, sha256(token));
   if (!row) return undefined;
-  await db.updateTable('apiTokens').set({ lastUsedAt: new Date().toISOString() }).where('id', '=', row.id).execute();
+  await db
+    .updateTable('apiTokens')
+    .set({ lastUsedAt: new Date().toISOString() })
+    .where('id', '=', row.id)
+    .execute();
   return actorForUserId(db, row.userId, 'token');
 }

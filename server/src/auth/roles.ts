@@ -1,4 +1,14 @@
-export const ROLES = ['admin', 'sales_ops', 'manager', 'rep', 'finance', 'legal', 'delivery', 'service', 'viewer'] as const;
+export const ROLES = [
+  'admin',
+  'sales_ops',
+  'manager',
+  'rep',
+  'finance',
+  'legal',
+  'delivery',
+  'service',
+  'viewer',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** How far a role reaches over owned records: its own, its unit subtree's, or the whole tenant's. */

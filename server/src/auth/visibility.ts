@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { AppError } from '../shared/errors';
 import type { Actor } from './actor';
-import { ROLE_POLICIES, type Reach, type Role } from './roles';
+import { type Reach, ROLE_POLICIES, type Role } from './roles';
 
 /**
  * The one place where record visibility is decided. Every repository query over owned records
@@ -12,7 +12,10 @@ import { ROLE_POLICIES, type Reach, type Role } from './roles';
  */
 
 /** Unit ids in the subtrees rooted at `roots`, from the tenant's whole unit list. */
-export function subtreeUnitIds(units: Array<{ id: string; parentId: string | null }>, roots: string[]): Set<string> {
+export function subtreeUnitIds(
+  units: Array<{ id: string; parentId: string | null }>,
+  roots: string[],
+): Set<string> {
   const children = new Map<string, string[]>();
   for (const u of units) {
     if (!u.parentId) continue;
@@ -114,7 +117,12 @@ export function canWrite(actor: Actor, ownerId: string | null, opts: ScopeOption
  * Throws for a write the actor may not make. A record the actor cannot even read is not found;
  * one they can read but not change is forbidden.
  */
-export function assertWritable(actor: Actor, entity: string, ownerId: string | null, opts: ScopeOptions = {}): void {
+export function assertWritable(
+  actor: Actor,
+  entity: string,
+  ownerId: string | null,
+  opts: ScopeOptions = {},
+): void {
   if (canWrite(actor, ownerId, opts)) return;
   if (!canRead(actor, ownerId, opts)) throw new AppError('RECORD_NOT_FOUND', { params: { entity } });
   throw new AppError('FORBIDDEN');

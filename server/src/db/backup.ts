@@ -35,8 +35,13 @@ const TABLE_ORDER = [
 
 type AnyDb = Kysely<any>;
 
-async function appTables(db: AnyDb): Promise<string[]> {
-  const all = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+async function appTables(database: Database): Promise<string[]> {
+  // PostgreSQL lists every schema's tables: keep ours.
+  const schema = database.dialect === 'postgres' ? (database.schema ?? 'public') : undefined;
+  const all = (await (database.db as AnyDb).introspection.getTables())
+    .filter((t) => !schema || t.schema === schema)
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('kysely_'));
   const known = TABLE_ORDER.filter((t) => all.includes(t));
   return [...known, ...all.filter((t) => !TABLE_ORDER.includes(t)).sort()];
 }
@@ -66,7 +71,7 @@ export async function writeBackup(
   appVersion: string,
 ): Promise<Record<string, number>> {
   const db = database.db as AnyDb;
-  const tables = await appTables(db);
+  const tables = await appTables(database);
   await mkdir(dirname(file), { recursive: true });
   const counts: Record<string, number> = {};
   async function* lines() {
@@ -102,7 +107,7 @@ export async function databaseIsEmpty(database: Database): Promise<boolean> {
  */
 export async function restoreBackup(database: Database, file: string): Promise<Record<string, number>> {
   const db = database.db as AnyDb;
-  const tables = await appTables(db);
+  const tables = await appTables(database);
   let lines: string[];
   try {
     // gunzip refuses a truncated stream, which is what a cut-off backup is.

@@ -11,6 +11,8 @@ export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
   url: string;
+  /** PostgreSQL schema the tables live in, when not the default. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
       options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-    return { db, dialect: 'postgres', url, close: () => db.destroy() };
+    return { db, dialect: 'postgres', url, schema: opts.schema, close: () => db.destroy() };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

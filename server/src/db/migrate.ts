@@ -24,6 +24,8 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     db: database.db,
     provider: new StaticProvider(),
     allowUnorderedMigrations: true,
+    // Kysely looks for its own tables across schemas: name ours, or another schema's is found.
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -64,7 +64,7 @@ export function pickAssignee(candidates: Candidate[], o: PickOptions): string | 
     return open[0]?.userId;
   }
   const start = o.cursor ? ordered.findIndex((c) => c.userId > o.cursor!) : 0;
-  const from = start < 0 ? 0 : start;
+  const from = Math.max(start, 0);
   for (let i = 0; i < ordered.length; i++) {
     const c = ordered[(from + i) % ordered.length]!;
     if (hasRoom(c, o)) return c.userId;

@@ -13,13 +13,20 @@ export function isValidMobile(raw: string): boolean {
   return /^1[3-9]\d{9}$/.test(normalizeMobile(raw));
 }
 
-// Landlines: area code 0xx/0xxx and a 7–8 digit number, optionally an extension (转/ext).
+// Landlines: area code then a 7–8 digit number, optionally an extension (转/ext). Area codes
+// starting 01 or 02 (Beijing 010, Shanghai 021, …) have three digits, the others four.
 export function normalizePhone(raw: string): string {
   const s = toHalfWidth(raw).trim();
   if (isValidMobile(s)) return normalizeMobile(s);
-  const m = s.replace(/^(\+86|0086)\s*/, '0').match(/^\(?(0\d{2,3})\)?[\s-]*(\d{7,8})(?:\s*(?:转|ext\.?|x|-)\s*(\d{1,6}))?$/i);
-  if (!m) return s.replace(/\s+/g, '');
-  return `${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}`;
+  const ext = s.match(/(?:转|ext\.?|x)\s*(\d{1,6})$/i);
+  let digits = (ext ? s.slice(0, ext.index) : s).replace(/^(\+86|0086)/, '0').replace(/\D/g, '');
+  if (/^400\d{7}$/.test(digits)) return `400-${digits.slice(3, 6)}-${digits.slice(6)}`;
+  if (!digits.startsWith('0')) return s.replace(/\s+/g, '');
+  const areaLength = /^0[12]/.test(digits) ? 3 : 4;
+  const area = digits.slice(0, areaLength);
+  digits = digits.slice(areaLength);
+  if (!/^\d{7,8}$/.test(digits)) return s.replace(/\s+/g, '');
+  return `${area}-${digits}${ext ? `-${ext[1]}` : ''}`;
 }
 
 export function isValidPhone(raw: string): boolean {

@@ -15,7 +15,8 @@ export interface ErrorBody {
 function fromFramework(err: FastifyError): AppError | undefined {
   const status = err.statusCode ?? 500;
   if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
-  if (status === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (status === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (status === 400 && (err instanceof SyntaxError || /JSON/i.test(`${err.code} ${err.message}`))) {
     return new AppError('INVALID_JSON', { field: 'body' });
   }
@@ -30,7 +31,10 @@ export function toErrorBody(err: AppError, acceptLanguage: string | undefined, b
     code: i.code,
     message: issueMessage(i.code, i.field, i.params ?? {}, locale),
   }));
-  const params: Record<string, string | number> = { ...err.params, limit: `${Math.round(bodyLimit / 1024)} KB` };
+  const params: Record<string, string | number> = {
+    ...err.params,
+    limit: `${Math.round(bodyLimit / 1024)} KB`,
+  };
   if (issues?.length) params.detail = issues.map((i) => i.message).join('；');
   if (err.field && params.field === undefined) params.field = err.field;
   const body: ErrorBody = { code: err.code, message: errorMessage(err.code, params, locale) };
@@ -43,7 +47,9 @@ export function toErrorBody(err: AppError, acceptLanguage: string | undefined, b
 export function makeErrorHandler(bodyLimit: number) {
   return (error: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply) => {
     const appError =
-      error instanceof AppError ? error : (fromFramework(error as FastifyError) ?? new AppError('INTERNAL', { cause: error }));
+      error instanceof AppError
+        ? error
+        : (fromFramework(error as FastifyError) ?? new AppError('INTERNAL', { cause: error }));
     const status = httpStatusOf(appError.code);
     if (status >= 500) req.log.error({ err: error }, 'unhandled error');
     else req.log.debug({ code: appError.code, field: appError.field }, 'request refused');

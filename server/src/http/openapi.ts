@@ -20,7 +20,10 @@ const ERROR_SCHEMA = {
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -37,11 +40,22 @@ export function buildOpenApiDocument(specs: RouteSpec[], version: string) {
       if (!schema) continue;
       const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || !!js.required?.includes(name), schema: s });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || !!js.required?.includes(name),
+          schema: s,
+        });
       }
     }
     for (const h of spec.headers ?? []) {
-      parameters.push({ name: h.name, in: 'header', required: h.required, description: h.description, schema: { type: 'string' } });
+      parameters.push({
+        name: h.name,
+        in: 'header',
+        required: h.required,
+        description: h.description,
+        schema: { type: 'string' },
+      });
     }
     const ok = String(spec.status ?? 200);
     const op: Record<string, unknown> = {
@@ -50,14 +64,23 @@ export function buildOpenApiDocument(specs: RouteSpec[], version: string) {
       parameters,
       responses: {
         [ok]: spec.response
-          ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } }
+          ? {
+              description: 'OK',
+              content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } },
+            }
           : { description: 'OK' },
-        '4XX': { description: 'Refused', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        '4XX': {
+          description: 'Refused',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     };
     if (spec.public) op.security = [];
     if (spec.body) {
-      op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } };
+      op.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+      };
     }
     paths[path] ??= {};
     paths[path][spec.method.toLowerCase()] = op;

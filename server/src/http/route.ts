@@ -38,7 +38,9 @@ export interface RouteSpec<B = any, Q = any, P = any> {
   handler(ctx: RouteContext<B, Q, P>): Promise<unknown>;
 }
 
-export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: RouteSpec<B, Q, P>): RouteSpec<B, Q, P> {
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(
+  spec: RouteSpec<B, Q, P>,
+): RouteSpec<B, Q, P> {
   return spec;
 }
 
@@ -58,15 +60,21 @@ export function registerRoutes(app: FastifyInstance, specs: RouteSpec[]): void {
         let body: unknown;
         if (spec.body) {
           if (req.body === undefined || req.body === null) {
-            throw new AppError('VALIDATION_FAILED', { field: 'body', issues: [{ field: 'body', code: 'required' }] });
+            throw new AppError('VALIDATION_FAILED', {
+              field: 'body',
+              issues: [{ field: 'body', code: 'required' }],
+            });
           }
           body = parseInput(spec.body, req.body);
         }
-        const result = await spec.handler({ actor: actor as Actor, body, query, params, req, reply } as RouteContext<
-          any,
-          any,
-          any
-        >);
+        const result = await spec.handler({
+          actor: actor as Actor,
+          body,
+          query,
+          params,
+          req,
+          reply,
+        } as RouteContext<any, any, any>);
         if (reply.sent) return;
         if (result === undefined) return reply.code(spec.status ?? 204).send();
         return reply.code(reply.statusCode !== 200 ? reply.statusCode : (spec.status ?? 200)).send(result);
@@ -79,8 +87,14 @@ export function registerRoutes(app: FastifyInstance, specs: RouteSpec[]): void {
 export function versionFromIfMatch(req: FastifyRequest): number | undefined {
   const header = req.headers['if-match'];
   if (header === undefined) return undefined;
-  const m = String(header).trim().match(/^(?:W\/)?"?v?(\d+)"?$/);
-  if (!m) throw new AppError('VALIDATION_FAILED', { field: 'If-Match', issues: [{ field: 'If-Match', code: 'invalid' }] });
+  const m = String(header)
+    .trim()
+    .match(/^(?:W\/)?"?v?(\d+)"?$/);
+  if (!m)
+    throw new AppError('VALIDATION_FAILED', {
+      field: 'If-Match',
+      issues: [{ field: 'If-Match', code: 'invalid' }],
+    });
   return Number(m[1]);
 }
 

@@ -49,14 +49,17 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'zh-CN': '该 Idempotency-Key 已用于另一个不同的请求',
     'en-US': 'This Idempotency-Key was already used for a different request',
   },
-  INVALID_STATE: { 'zh-CN': '当前状态不允许此操作：{reason}', 'en-US': 'Not allowed in this state: {reason}' },
+  INVALID_STATE: {
+    'zh-CN': '当前状态不允许此操作：{reason}',
+    'en-US': 'Not allowed in this state: {reason}',
+  },
   ALREADY_CLAIMED: {
     'zh-CN': '该记录已被他人领取',
     'en-US': 'Someone else has already claimed this record',
   },
   CLAIM_QUOTA_REACHED: {
     'zh-CN': '今日公海领取已达上限（{quota} 条）',
-    'en-US': 'You have reached today\'s pool claim quota ({quota})',
+    'en-US': "You have reached today's pool claim quota ({quota})",
   },
   CUSTOMER_CAP_REACHED: {
     'zh-CN': '{name} 持有的客户数已达上限（{cap} 个）',
@@ -131,11 +134,16 @@ export function issueMessage(
   locale: Locale,
 ): string {
   const template = (ISSUE_MESSAGES[code] ?? ISSUE_MESSAGES.invalid)![locale];
-  const expected = typeof params.expected === 'string' ? (TYPE_NAMES[params.expected]?.[locale] ?? params.expected) : '';
+  const expected =
+    typeof params.expected === 'string' ? (TYPE_NAMES[params.expected]?.[locale] ?? params.expected) : '';
   return format(template, { ...params, field, expected });
 }
 
-export function errorMessage(code: ErrorCode, params: Record<string, string | number>, locale: Locale): string {
+export function errorMessage(
+  code: ErrorCode,
+  params: Record<string, string | number>,
+  locale: Locale,
+): string {
   const p = { ...params };
   if (typeof p.entity === 'string') p.entity = entityName(p.entity, locale);
   return format(ERROR_MESSAGES[code][locale], p);

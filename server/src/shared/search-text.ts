@@ -21,6 +21,9 @@ export function buildSearchText(values: Array<string | null | undefined>): strin
 
 /** The user's query in the same form: lower case, trimmed, LIKE wildcards escaped. */
 export function searchPattern(q: string): string {
-  const escaped = q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const escaped = q
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`);
   return `%${escaped}%`;
 }

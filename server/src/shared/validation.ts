@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError, type FieldIssue } from './errors';
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
@@ -35,7 +35,8 @@ export function toFieldIssues(error: z.ZodError, input: unknown, prefix = ''): F
       case 'too_big':
         out.push({
           field: fieldOf(base),
-          code: issue.origin === 'string' ? 'too_long' : issue.origin === 'array' ? 'too_many_items' : 'too_big',
+          code:
+            issue.origin === 'string' ? 'too_long' : issue.origin === 'array' ? 'too_many_items' : 'too_big',
           params: { max: Number(issue.maximum) },
         });
         break;
@@ -62,7 +63,11 @@ export function toFieldIssues(error: z.ZodError, input: unknown, prefix = ''): F
         break;
       }
       case 'invalid_value':
-        out.push({ field: fieldOf(base), code: 'invalid_value', params: { allowed: issue.values.join(', ') } });
+        out.push({
+          field: fieldOf(base),
+          code: 'invalid_value',
+          params: { allowed: issue.values.join(', ') },
+        });
         break;
       case 'custom': {
         const code = typeof issue.params?.issue === 'string' ? issue.params.issue : 'invalid';

@@ -482,7 +482,6 @@ export async function seedDemo(
     // Follow-ups: several per deal and per contacted lead over the year; some next contacts today.
     progress('activities');
     const activities: Array<Record<string, unknown>> = [];
-    const kinds = Object.keys(ACTIVITY_TEMPLATES) as Array<keyof typeof ACTIVITY_TEMPLATES>;
     const addActivity = (ownerId: string, when: number, rel: Record<string, string | null>, line: string) => {
       const kind = r.weighted([
         ['call', 35],

@@ -31,7 +31,10 @@ const accountFields = {
   notes: optionalText(5000),
 };
 
-export const createAccountInputSchema = z.strictObject({ ...accountFields, ownerId: idRef.nullable().optional() });
+export const createAccountInputSchema = z.strictObject({
+  ...accountFields,
+  ownerId: idRef.nullable().optional(),
+});
 export const updateAccountInputSchema = z.strictObject(accountFields).partial();
 export type CreateAccountInput = z.infer<typeof createAccountInputSchema>;
 
@@ -78,7 +81,12 @@ export const accountDefinition: RecordDefinition<AccountDto> = {
   encode: (input) => ({ ...input }),
   derive: (m) => ({
     nameNorm: normalizeCompanyName(String(m.name)),
-    searchText: buildSearchText([m.name as string, m.creditCode as string, m.phone as string, m.industry as string]),
+    searchText: buildSearchText([
+      m.name as string,
+      m.creditCode as string,
+      m.phone as string,
+      m.industry as string,
+    ]),
   }),
   toDto: (row) => pickColumns(row) as AccountDto,
   checkDuplicates: async (m, ctx) => {

@@ -37,7 +37,12 @@ export async function appendAuditEvent(
     .execute();
 }
 
-export async function findAuditEventsForRecord(db: Kysely<DB>, tenantId: string, entity: string, entityId: string) {
+export async function findAuditEventsForRecord(
+  db: Kysely<DB>,
+  tenantId: string,
+  entity: string,
+  entityId: string,
+) {
   const rows = await db
     .selectFrom('auditEvents')
     .leftJoin('users', 'users.id', 'auditEvents.actorId')

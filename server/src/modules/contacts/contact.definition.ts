@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { buildSearchText } from '../../shared/search-text';
-import { findInTenantById } from '../records/record.repository';
 import {
   emailField,
   idRef,
@@ -10,6 +9,7 @@ import {
   recordDtoBase,
   requiredText,
 } from '../records/fields';
+import { findInTenantById } from '../records/record.repository';
 import type { RecordDefinition } from '../records/record-definition';
 
 // Roles in the customer's decision chain (决策链).
@@ -34,7 +34,10 @@ const contactFields = {
   notes: optionalText(5000),
 };
 
-export const createContactInputSchema = z.strictObject({ ...contactFields, ownerId: idRef.nullable().optional() });
+export const createContactInputSchema = z.strictObject({
+  ...contactFields,
+  ownerId: idRef.nullable().optional(),
+});
 export const updateContactInputSchema = z.strictObject(contactFields).partial();
 
 export const contactDtoSchema = z.object({
@@ -72,7 +75,13 @@ export const contactDefinition: RecordDefinition<ContactDto> = {
   references: [{ field: 'accountId', entity: 'account', table: 'accounts', scope: { poolReadable: true } }],
   encode: (input) => ({ ...input }),
   derive: (m) => ({
-    searchText: buildSearchText([m.name as string, m.mobile as string, m.email as string, m.wechat as string, m.title as string]),
+    searchText: buildSearchText([
+      m.name as string,
+      m.mobile as string,
+      m.email as string,
+      m.wechat as string,
+      m.title as string,
+    ]),
   }),
   toDto: (row) => pickColumns(row) as ContactDto,
   // A contact belongs with its customer: it gets the account's owner unless the input names one.

@@ -33,7 +33,10 @@ const dealFields = {
 
 export const createDealInputSchema = z
   .strictObject({ ...dealFields, ownerId: idRef.nullable().optional() })
-  .refine((d) => d.stage !== 'lost' || !!d.lostReason, { path: ['lostReason'], params: { issue: 'required' } });
+  .refine((d) => d.stage !== 'lost' || !!d.lostReason, {
+    path: ['lostReason'],
+    params: { issue: 'required' },
+  });
 export const updateDealInputSchema = z
   .strictObject({
     ...dealFields,
@@ -128,7 +131,10 @@ export const dealDefinition: RecordDefinition<DealDto> = {
   },
   validateUpdate: (m) => {
     if (m.stage === 'lost' && !m.lostReason) {
-      throw new AppError('VALIDATION_FAILED', { field: 'lostReason', issues: [{ field: 'lostReason', code: 'required' }] });
+      throw new AppError('VALIDATION_FAILED', {
+        field: 'lostReason',
+        issues: [{ field: 'lostReason', code: 'required' }],
+      });
     }
   },
   toDto: (row) => {

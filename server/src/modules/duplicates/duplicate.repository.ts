@@ -35,7 +35,14 @@ export async function findDuplicateCustomers(
     const accounts = await db
       .selectFrom('accounts')
       .leftJoin('users', 'users.id', 'accounts.ownerId')
-      .select(['accounts.id', 'accounts.name', 'accounts.nameNorm', 'accounts.creditCode', 'accounts.ownerId', 'users.name as ownerName'])
+      .select([
+        'accounts.id',
+        'accounts.name',
+        'accounts.nameNorm',
+        'accounts.creditCode',
+        'accounts.ownerId',
+        'users.name as ownerName',
+      ])
       .where('accounts.tenantId', '=', tenantId)
       .where('accounts.deletedAt', 'is', null)
       .where((eb) => {
@@ -110,7 +117,14 @@ export async function findDuplicateCustomers(
       .selectFrom('contacts')
       .innerJoin('accounts', 'accounts.id', 'contacts.accountId')
       .leftJoin('users', 'users.id', 'accounts.ownerId')
-      .select(['contacts.id', 'contacts.name', 'accounts.id as accountId', 'accounts.name as accountName', 'accounts.ownerId', 'users.name as ownerName'])
+      .select([
+        'contacts.id',
+        'contacts.name',
+        'accounts.id as accountId',
+        'accounts.name as accountName',
+        'accounts.ownerId',
+        'users.name as ownerName',
+      ])
       .where('contacts.tenantId', '=', tenantId)
       .where('contacts.deletedAt', 'is', null)
       .where('contacts.mobile', '=', keys.mobile)

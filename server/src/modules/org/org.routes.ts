@@ -10,10 +10,26 @@ import { buildSearchText, searchPattern } from '../../shared/search-text';
 import { appendAuditEvent, diffRows } from '../audit/audit.repository';
 import { idRef, mobileField, requiredText } from '../records/fields';
 
-const USER_COLUMNS = ['id', 'email', 'name', 'role', 'orgUnitId', 'mobile', 'status', 'locale', 'version', 'createdAt'] as const;
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'orgUnitId',
+  'mobile',
+  'status',
+  'locale',
+  'version',
+  'createdAt',
+] as const;
 
 const createUserSchema = z.strictObject({
-  email: z.string().trim().max(254).pipe(z.email()).transform((s) => s.toLowerCase()),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .pipe(z.email())
+    .transform((s) => s.toLowerCase()),
   name: requiredText(100),
   password: z.string().min(8).max(200),
   role: z.enum(ROLES),
@@ -57,12 +73,22 @@ export function orgRoutes(database: Database): RouteSpec[] {
   };
   const checkUnit = async (tenantId: string, id: string | null | undefined, field: string) => {
     if (!id) return;
-    const unit = await db.selectFrom('orgUnits').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    const unit = await db
+      .selectFrom('orgUnits')
+      .select('id')
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!unit) throw new AppError('REFERENCE_NOT_FOUND', { field, params: { entity: 'orgUnit', field } });
   };
   const checkUser = async (tenantId: string, id: string | null | undefined, field: string) => {
     if (!id) return;
-    const user = await db.selectFrom('users').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    const user = await db
+      .selectFrom('users')
+      .select('id')
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!user) throw new AppError('REFERENCE_NOT_FOUND', { field, params: { entity: 'user', field } });
   };
 
@@ -80,7 +106,13 @@ export function orgRoutes(database: Database): RouteSpec[] {
         if (query.orgUnitId) q = q.where('orgUnitId', '=', query.orgUnitId);
         if (query.status) q = q.where('status', '=', query.status);
         const [items, count] = await Promise.all([
-          q.select([...USER_COLUMNS]).orderBy('name').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+          q
+            .select([...USER_COLUMNS])
+            .orderBy('name')
+            .orderBy('id')
+            .limit(query.limit)
+            .offset(query.offset)
+            .execute(),
           q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
         ]);
         return { items, total: Number(count?.n ?? 0) };
@@ -119,12 +151,15 @@ export function orgRoutes(database: Database): RouteSpec[] {
               entity: 'user',
               entityId: row.id,
               action: 'create',
-              changes: { after: { email: row.email, name: row.name, role: row.role, orgUnitId: row.orgUnitId } },
+              changes: {
+                after: { email: row.email, name: row.name, role: row.role, orgUnitId: row.orgUnitId },
+              },
               at: now,
             });
           });
         } catch (err) {
-          if (isUniqueViolation(err)) throw new AppError('ALREADY_EXISTS', { field: 'email', params: { field: 'email' } });
+          if (isUniqueViolation(err))
+            throw new AppError('ALREADY_EXISTS', { field: 'email', params: { field: 'email' } });
           throw err;
         }
         const { passwordHash: _h, searchText: _s, tenantId: _t, ...dto } = row;
@@ -143,7 +178,12 @@ export function orgRoutes(database: Database): RouteSpec[] {
         const expected = versionFromIfMatch(req);
         await checkUnit(actor.tenantId, body.orgUnitId, 'orgUnitId');
         return db.transaction().execute(async (trx) => {
-          const existing = await trx.selectFrom('users').selectAll().where('tenantId', '=', actor.tenantId).where('id', '=', params.id).executeTakeFirst();
+          const existing = await trx
+            .selectFrom('users')
+            .selectAll()
+            .where('tenantId', '=', actor.tenantId)
+            .where('id', '=', params.id)
+            .executeTakeFirst();
           if (!existing) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'user' } });
           if (expected === undefined) throw new AppError('PRECONDITION_REQUIRED', { field: 'If-Match' });
           if (existing.version !== expected) throw new AppError('VERSION_MISMATCH', { field: 'If-Match' });
@@ -153,8 +193,13 @@ export function orgRoutes(database: Database): RouteSpec[] {
           if (rest.name) patch.searchText = buildSearchText([rest.name, existing.email]);
           if (password) patch.passwordHash = await hashPassword(password);
           await trx.updateTable('users').set(patch).where('id', '=', params.id).execute();
-          if (rest.status === 'disabled') await trx.deleteFrom('sessions').where('userId', '=', params.id).execute();
-          const diff = diffRows(existing, { ...existing, ...rest }, new Set(['passwordHash', 'searchText', 'updatedAt', 'version']));
+          if (rest.status === 'disabled')
+            await trx.deleteFrom('sessions').where('userId', '=', params.id).execute();
+          const diff = diffRows(
+            existing,
+            { ...existing, ...rest },
+            new Set(['passwordHash', 'searchText', 'updatedAt', 'version']),
+          );
           await appendAuditEvent(trx, {
             tenantId: actor.tenantId,
             actorId: actor.userId,
@@ -164,7 +209,11 @@ export function orgRoutes(database: Database): RouteSpec[] {
             changes: { ...(diff ?? {}), ...(password ? { note: 'password changed' } : {}) },
             at: now,
           });
-          const after = await trx.selectFrom('users').select([...USER_COLUMNS]).where('id', '=', params.id).executeTakeFirstOrThrow();
+          const after = await trx
+            .selectFrom('users')
+            .select([...USER_COLUMNS])
+            .where('id', '=', params.id)
+            .executeTakeFirstOrThrow();
           reply.header('ETag', etagOf(after.version));
           return after;
         });
@@ -243,7 +292,11 @@ export function orgRoutes(database: Database): RouteSpec[] {
         await checkUnit(actor.tenantId, body.parentId, 'parentId');
         await checkUser(actor.tenantId, body.managerId, 'managerId');
         return db.transaction().execute(async (trx) => {
-          const units = await trx.selectFrom('orgUnits').selectAll().where('tenantId', '=', actor.tenantId).execute();
+          const units = await trx
+            .selectFrom('orgUnits')
+            .selectAll()
+            .where('tenantId', '=', actor.tenantId)
+            .execute();
           const existing = units.find((u) => u.id === params.id);
           if (!existing) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'orgUnit' } });
           if (expected === undefined) throw new AppError('PRECONDITION_REQUIRED', { field: 'If-Match' });
@@ -252,7 +305,10 @@ export function orgRoutes(database: Database): RouteSpec[] {
           let cursor = body.parentId ?? null;
           while (cursor) {
             if (cursor === params.id) {
-              throw new AppError('VALIDATION_FAILED', { field: 'parentId', issues: [{ field: 'parentId', code: 'invalid' }] });
+              throw new AppError('VALIDATION_FAILED', {
+                field: 'parentId',
+                issues: [{ field: 'parentId', code: 'invalid' }],
+              });
             }
             cursor = units.find((u) => u.id === cursor)?.parentId ?? null;
           }

@@ -21,7 +21,14 @@ export async function createTenant(db: Kysely<DB>, input: { name: string; timeZo
 
 export async function createOrgUnit(
   db: Kysely<DB>,
-  input: { tenantId: string; name: string; kind: string; parentId?: string | null; managerId?: string | null; id?: string },
+  input: {
+    tenantId: string;
+    name: string;
+    kind: string;
+    parentId?: string | null;
+    managerId?: string | null;
+    id?: string;
+  },
 ) {
   const now = new Date().toISOString();
   const row = {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ROLE_POLICIES } from '../../auth/roles';
 import { buildSearchText } from '../../shared/search-text';
-import { CURRENCIES, moneyField, optionalText, pickColumns, recordDtoBase, requiredText } from '../records/fields';
+import {
+  CURRENCIES,
+  moneyField,
+  optionalText,
+  pickColumns,
+  recordDtoBase,
+  requiredText,
+} from '../records/fields';
 import type { RecordDefinition } from '../records/record-definition';
 
 const productFields = {
@@ -58,11 +65,21 @@ export const productDefinition: RecordDefinition<ProductDto> = {
   scope: { tenantWide: true },
   sortable: { createdAt: 'createdAt', name: 'name', sku: 'sku', listPrice: 'listPrice' },
   defaultSort: 'sku',
-  filters: { productLine: { column: 'productLine' }, status: { column: 'status' }, currency: { column: 'currency' } },
+  filters: {
+    productLine: { column: 'productLine' },
+    status: { column: 'status' },
+    currency: { column: 'currency' },
+  },
   references: [],
   encode: (input) => ({ ...input }),
   derive: (m) => ({
-    searchText: buildSearchText([m.sku as string, m.name as string, m.model as string, m.spec as string, m.productLine as string]),
+    searchText: buildSearchText([
+      m.sku as string,
+      m.name as string,
+      m.model as string,
+      m.spec as string,
+      m.productLine as string,
+    ]),
   }),
   toDto: (row, actor) => pickColumns(row, ROLE_POLICIES[actor.role].seesCost ? [] : ['cost']) as ProductDto,
 };

@@ -96,7 +96,7 @@ async function checkOwner(
     .where('tenantId', '=', ctx.actor.tenantId)
     .where('id', '=', ownerId)
     .executeTakeFirst();
-  if (!user || user.status !== 'active') {
+  if (user?.status !== 'active') {
     throw new AppError('REFERENCE_NOT_FOUND', { field, params: { entity: 'user', field } });
   }
   if (!canWrite(ctx.actor, ownerId, def.scope)) throw new AppError('FORBIDDEN', { field });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { buildSearchText } from '../../shared/search-text';
-import { idRef, isoDateTime, optionalText, pickColumns, recordDtoBase, requiredText } from '../records/fields';
+import {
+  idRef,
+  isoDateTime,
+  optionalText,
+  pickColumns,
+  recordDtoBase,
+  requiredText,
+} from '../records/fields';
 import type { RecordDefinition } from '../records/record-definition';
 
 export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
