@@ -19,6 +19,7 @@ export interface ListParams {
   includeDeleted?: boolean;
   createdFrom?: string;
   createdTo?: string;
+  pool?: 'include' | 'exclude' | 'only';
   filters: Record<string, string[]>;
 }
 
@@ -64,6 +65,8 @@ export async function listVisible(
   if (p.q?.trim()) base = base.where(`${t}.searchText`, 'like', searchPattern(p.q));
   if (p.createdFrom) base = base.where(`${t}.createdAt`, '>=', p.createdFrom);
   if (p.createdTo) base = base.where(`${t}.createdAt`, '<', p.createdTo);
+  if (p.pool === 'exclude') base = base.where(`${t}.ownerId`, 'is not', null);
+  if (p.pool === 'only') base = base.where(`${t}.ownerId`, 'is', null);
   for (const [key, values] of Object.entries(p.filters)) {
     const rule = def.filters[key];
     if (!rule || !values.length) continue;

@@ -10,6 +10,7 @@ import {
   versionFromIfMatch,
 } from '../../http/route';
 import { AppError } from '../../shared/errors';
+import type { ListParams } from './record.repository';
 import {
   createRecord,
   deleteRecord,
@@ -39,6 +40,8 @@ export function listQuerySchema(def: RecordDefinition) {
     includeDeleted: z.enum(['true', 'false', '1', '0']).optional(),
     createdFrom: isoTime.optional(),
     createdTo: isoTime.optional(),
+    // Entities with a public pool: with it (default), without it, or only the pool (公海).
+    ...(def.scope.poolReadable ? { pool: z.enum(['include', 'exclude', 'only']).default('include') } : {}),
     ...filterShape,
   });
 }
@@ -102,6 +105,7 @@ export function recordRoutes(database: Database, def: RecordDefinition): RouteSp
           includeDeleted: truthy(q.includeDeleted),
           createdFrom: q.createdFrom,
           createdTo: q.createdTo,
+          pool: q.pool as ListParams['pool'],
           filters,
         });
       },

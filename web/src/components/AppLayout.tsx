@@ -1,0 +1,49 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Grid, Layout, Menu, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router';
+import { api, setCsrfToken } from '../api/client';
+import type { Me } from '../api/types';
+import { LanguageSwitch } from './LanguageSwitch';
+
+const MENU = ['leads', 'accounts', 'contacts', 'deals'] as const;
+
+export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const screens = Grid.useBreakpoint();
+  const signOut = async () => {
+    await api('POST', '/api/auth/logout');
+    setCsrfToken(null);
+    queryClient.setQueryData(['me'], null);
+  };
+  const selected = MENU.find((m) => location.pathname.startsWith(`/${m}`)) ?? 'leads';
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, padding: '0 16px' }}>
+        <Typography.Text strong style={{ color: '#fff', whiteSpace: 'nowrap' }}>
+          {t('app.name')}
+        </Typography.Text>
+        <Menu
+          theme="dark"
+          mode="horizontal"
+          selectedKeys={[selected]}
+          style={{ flex: 1, minWidth: 0 }}
+          items={MENU.map((key) => ({ key, label: t(`menu.${key}`) }))}
+          onClick={({ key }) => navigate(`/${key}`)}
+        />
+        <Space>
+          {screens.md && <Typography.Text style={{ color: '#fff' }}>{me.user.name}</Typography.Text>}
+          <LanguageSwitch />
+          <Button size="small" onClick={signOut}>
+            {t('app.signOut')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: screens.md ? 24 : 8 }}>{children}</Layout.Content>
+    </Layout>
+  );
+}
