@@ -176,8 +176,9 @@ export async function insertRecord(
   };
   const merged = { ...base, ...columns };
   if (def.checkDuplicates && !opts.allowDuplicate) await def.checkDuplicates(merged, ctx);
-  const row = { ...merged, ...def.derive(merged, ctx) } as Row;
-  await insertRow(trx, def.table, row);
+  await insertRow(trx, def.table, { ...merged, ...def.derive(merged, ctx) });
+  // Read it back: the stored row has every column (nulls and defaults), as later reads will.
+  const row = (await findInTenantById(trx, def.table, actor.tenantId, id))!;
   await appendAuditEvent(trx, {
     tenantId: actor.tenantId,
     actorId: actor.userId,
