@@ -65,7 +65,7 @@ export function toFieldIssues(error: z.ZodError, input: unknown, prefix = ''): F
       case 'invalid_value':
         out.push({
           field: fieldOf(base),
-          code: 'invalid_value',
+          code: valueAt(input, issue.path) === undefined ? 'required' : 'invalid_value',
           params: { allowed: issue.values.join(', ') },
         });
         break;
