@@ -15,6 +15,7 @@ import { leadRoutes } from '../modules/leads/lead.routes';
 import { orgRoutes } from '../modules/org/org.routes';
 import { RECORD_DEFINITIONS } from '../modules/records/definitions';
 import { recordRoutes } from '../modules/records/record.routes';
+import { dealSopRoutes } from '../modules/sop/deal-sop.routes';
 import { AppError } from '../shared/errors';
 import { makeErrorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
@@ -61,6 +62,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...duplicateRoutes(database),
     ...leadRoutes(database),
     ...assignmentRoutes(database),
+    ...dealSopRoutes(database),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];
   registerRoutes(app, specs);

@@ -37,10 +37,19 @@ export function toErrorBody(err: AppError, acceptLanguage: string | undefined, b
   };
   if (issues?.length) params.detail = issues.map((i) => i.message).join('；');
   if (err.field && params.field === undefined) params.field = err.field;
+  // Rule evaluators give each violation in both languages; answer in the caller's.
+  let details = err.details;
+  const violations = (details as { violations?: Array<{ message: Record<string, string> }> } | undefined)
+    ?.violations;
+  if (Array.isArray(violations)) {
+    const localised = violations.map((v) => ({ ...v, message: v.message[locale] ?? String(v.message) }));
+    details = { ...(details as object), violations: localised };
+    params.detail = localised.map((v) => v.message).join('；');
+  }
   const body: ErrorBody = { code: err.code, message: errorMessage(err.code, params, locale) };
   if (err.field) body.field = err.field;
   if (issues?.length) body.issues = issues;
-  if (err.details !== undefined) body.details = err.details;
+  if (details !== undefined) body.details = details;
   return body;
 }
 

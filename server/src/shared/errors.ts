@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'ALREADY_CLAIMED',
   'CLAIM_QUOTA_REACHED',
   'CUSTOMER_CAP_REACHED',
+  'STAGE_GATE_UNMET',
   'INTERNAL',
 ] as const;
 
@@ -89,6 +90,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 415;
     case 'REFERENCE_NOT_FOUND':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'STAGE_GATE_UNMET':
       return 422;
     case 'PRECONDITION_REQUIRED':
       return 428;

@@ -65,6 +65,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'zh-CN': '{name} 持有的客户数已达上限（{cap} 个）',
     'en-US': '{name} already holds the maximum number of customers ({cap})',
   },
+  STAGE_GATE_UNMET: {
+    'zh-CN': '不满足阶段推进条件：{detail}',
+    'en-US': 'The stage gate is not met: {detail}',
+  },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
 };
 

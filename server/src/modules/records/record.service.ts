@@ -276,7 +276,10 @@ export async function updateRecord<T>(
   id: string,
   expectedVersion: number | undefined,
   patch: Record<string, unknown>,
-  opts: { allowDuplicate?: boolean } = {},
+  opts: {
+    allowDuplicate?: boolean;
+    afterWrite?: (trx: Kysely<DB>, before: Row, after: Row) => Promise<void>;
+  } = {},
 ): Promise<Versioned<T>> {
   try {
     return await database.db.transaction().execute(async (trx) => {
@@ -291,6 +294,7 @@ export async function updateRecord<T>(
         await def.checkDuplicates(merged, { ...ctx, selfId: id, existing });
       const full = { ...columns, ...def.derive(merged, { ...ctx, existing }) };
       const after = await writeVersioned(trx, def, actor, existing, full, 'update', now);
+      await opts.afterWrite?.(trx, existing, after);
       return { dto: def.toDto(after, actor), version: after.version };
     });
   } catch (err) {
