@@ -60,22 +60,14 @@ describe('record endpoints and their rules', () => {
     expect(list.items.map((p: { sku: string }) => p.sku)).toEqual(['SKU-1']);
   });
 
-  it('moves a deal through stages with the stage probability, and requires a reason for lost', async () => {
+  it('keeps stage changes out of PATCH, which the SOP gates guard, and checks deal fields', async () => {
     const account = (await rep.post('/api/accounts', makeAccountInput())).json();
     const deal = (await rep.post('/api/deals', makeDealInput(account.id))).json();
     expect(deal).toMatchObject({ stage: 'initial_contact', probability: 10, status: 'open', closedAt: null });
-    const moved = (await rep.patch(`/api/deals/${deal.id}`, { stage: 'negotiation' }, 1)).json();
-    expect(moved).toMatchObject({ stage: 'negotiation', probability: 65 });
-    expect(moved.stageEnteredAt > deal.stageEnteredAt || moved.stageEnteredAt === deal.stageEnteredAt).toBe(
-      true,
-    );
-    const custom = (await rep.patch(`/api/deals/${deal.id}`, { probability: 70 }, 2)).json();
-    expect(custom.probability).toBe(70);
-    const noReason = await rep.patch(`/api/deals/${deal.id}`, { stage: 'lost' }, 3);
-    expect(noReason.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'lostReason' });
-    const lost = (await rep.patch(`/api/deals/${deal.id}`, { stage: 'lost', lostReason: '价格' }, 3)).json();
-    expect(lost).toMatchObject({ status: 'lost', probability: 0 });
-    expect(lost.closedAt).not.toBeNull();
+    const bypass = await rep.patch(`/api/deals/${deal.id}`, { stage: 'won' }, 1);
+    expect(bypass.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'stage' });
+    const custom = (await rep.patch(`/api/deals/${deal.id}`, { probability: 15 }, 1)).json();
+    expect(custom).toMatchObject({ probability: 15, stage: 'initial_contact' });
     const unknownProduct = await rep.post(
       '/api/deals',
       makeDealInput(account.id, { productIds: ['prd_nope'] }),
@@ -88,6 +80,8 @@ describe('record endpoints and their rules', () => {
     expect(badDate.json().field).toBe('expectedCloseDate');
     const floatAmount = await rep.post('/api/deals', makeDealInput(account.id, { amount: 10.5 }));
     expect(floatAmount.json().field).toBe('amount');
+    const lostWithoutReason = await rep.post('/api/deals', makeDealInput(account.id, { stage: 'lost' }));
+    expect(lostWithoutReason.json().field).toBe('lostReason');
   });
 
   it('stamps the first contact of a lead from its first follow-up', async () => {

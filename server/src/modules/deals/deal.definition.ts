@@ -37,11 +37,12 @@ export const createDealInputSchema = z
     path: ['lostReason'],
     params: { issue: 'required' },
   });
+// No `stage` here: a stage changes only through POST /api/deals/:id/move, which checks the SOP gates.
+const { stage: _stage, ...updatableDealFields } = dealFields;
 export const updateDealInputSchema = z
   .strictObject({
-    ...dealFields,
+    ...updatableDealFields,
     currency: z.enum(CURRENCIES),
-    stage: z.enum(DEAL_STAGE_KEYS),
     productIds: z.array(idRef).max(50),
   })
   .partial();
