@@ -16,6 +16,7 @@ import { orgRoutes } from '../modules/org/org.routes';
 import { RECORD_DEFINITIONS } from '../modules/records/definitions';
 import { recordRoutes } from '../modules/records/record.routes';
 import { dealSopRoutes } from '../modules/sop/deal-sop.routes';
+import { playbookRoutes } from '../modules/sop/playbook.routes';
 import { AppError } from '../shared/errors';
 import { makeErrorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
@@ -63,6 +64,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...leadRoutes(database),
     ...assignmentRoutes(database),
     ...dealSopRoutes(database),
+    ...playbookRoutes(database),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];
   registerRoutes(app, specs);

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'CLAIM_QUOTA_REACHED',
   'CUSTOMER_CAP_REACHED',
   'STAGE_GATE_UNMET',
+  'PLAYBOOK_INVALID',
   'INTERNAL',
 ] as const;
 
@@ -91,6 +92,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'REFERENCE_NOT_FOUND':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'STAGE_GATE_UNMET':
+    case 'PLAYBOOK_INVALID':
       return 422;
     case 'PRECONDITION_REQUIRED':
       return 428;

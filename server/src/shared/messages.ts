@@ -69,6 +69,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'zh-CN': '不满足阶段推进条件：{detail}',
     'en-US': 'The stage gate is not met: {detail}',
   },
+  PLAYBOOK_INVALID: {
+    'zh-CN': '流程定义有 {count} 处问题，未保存',
+    'en-US': 'The playbook has {count} problems and was not saved',
+  },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
 };
 
