@@ -15,6 +15,7 @@ import { leadRoutes } from '../modules/leads/lead.routes';
 import { orgRoutes } from '../modules/org/org.routes';
 import { RECORD_DEFINITIONS } from '../modules/records/definitions';
 import { recordRoutes } from '../modules/records/record.routes';
+import { breachRoutes } from '../modules/sop/breach.routes';
 import { dealSopRoutes } from '../modules/sop/deal-sop.routes';
 import { playbookRoutes } from '../modules/sop/playbook.routes';
 import { AppError } from '../shared/errors';
@@ -65,6 +66,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...assignmentRoutes(database),
     ...dealSopRoutes(database),
     ...playbookRoutes(database),
+    ...breachRoutes(database),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];
   registerRoutes(app, specs);

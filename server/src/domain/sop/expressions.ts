@@ -26,7 +26,10 @@ export function referencedPaths(ast: ExprNode): string[] {
     return undefined;
   };
   const walk = (n: unknown) => {
-    if (Array.isArray(n)) return n.forEach(walk);
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
     if (!n || typeof n !== 'object') return;
     const node = n as ExprNode;
     const path = typeof node.op === 'string' ? pathOf(node) : undefined;

@@ -82,8 +82,8 @@ export function validatePlaybook(input: unknown): PlaybookValidation {
     });
     if (!s.terminal && s.allowedNext.length === 0)
       add(`${at}.allowedNext`, 'dead_end', `stage ${s.key} leads nowhere and is not terminal`);
-    s.entryGate.forEach((c, j) => checkExpr(`${at}.entryGate[${j}].expr`, c.expr));
-    s.exitGate.forEach((c, j) => checkExpr(`${at}.exitGate[${j}].expr`, c.expr));
+    for (const [j, c] of s.entryGate.entries()) checkExpr(`${at}.entryGate[${j}].expr`, c.expr);
+    for (const [j, c] of s.exitGate.entries()) checkExpr(`${at}.exitGate[${j}].expr`, c.expr);
     s.timeLimits.forEach((l, j) => {
       if (!l.duration && !l.deadline)
         add(
@@ -93,13 +93,13 @@ export function validatePlaybook(input: unknown): PlaybookValidation {
         );
       if (l.stopWhen) checkExpr(`${at}.timeLimits[${j}].stopWhen`, l.stopWhen);
     });
-    s.forms.forEach((f, j) =>
-      f.fields.forEach((fld, k) => {
+    for (const [j, f] of s.forms.entries()) {
+      for (const [k, fld] of f.fields.entries()) {
         if ((fld.type === 'select' || fld.type === 'multiselect') && !fld.options?.length) {
           add(`${at}.forms[${j}].fields[${k}].options`, 'required', 'a select needs options');
         }
-      }),
-    );
+      }
+    }
   });
 
   // Every stage must be reachable from the first one.

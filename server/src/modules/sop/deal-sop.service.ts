@@ -11,6 +11,7 @@ import { newId } from '../../shared/ids';
 import { dealDefinition } from '../deals/deal.definition';
 import { findVisibleById } from '../records/record.repository';
 import { updateRecord } from '../records/record.service';
+import { startStageClocks, stopStageClocks } from './clock.service';
 import { findPublishedPlaybook, findRun, type RunState } from './sop-run.repository';
 
 /** The tenant's published deal playbook; the shipped default is published on first use. */
@@ -87,6 +88,8 @@ async function ensureRun(trx: Kysely<DB>, actor: Actor, deal: Record<string, unk
     updatedAt: now,
   };
   await trx.insertInto('sopRuns').values(row).execute();
+  const stage = pb.playbook.stages.find((s) => s.key === row.stageKey);
+  await startStageClocks(trx, row, stage, row.stageEnteredAt);
   return (await findRun(trx, actor.tenantId, 'deal', String(deal.id)))!;
 }
 
@@ -290,6 +293,19 @@ export async function moveDeal(
           }))
           .where('id', '=', run.id)
           .execute();
+        await stopStageClocks(trx, run.id, String(before.stage), now);
+        await startStageClocks(
+          trx,
+          {
+            id: run.id,
+            tenantId: actor.tenantId,
+            recordType: 'deal',
+            recordId: dealId,
+            ownerId: (after.ownerId as string | null) ?? null,
+          },
+          target,
+          now,
+        );
       },
     },
   );

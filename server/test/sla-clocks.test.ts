@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepClocks } from '../src/modules/sop/clock.service';
+import {
+  buildTestApp,
+  type Client,
+  clientFor,
+  makeAccountInput,
+  makeDealInput,
+  makeOrg,
+  type Org,
+  openTestDatabase,
+  type TestDatabase,
+} from './harness';
+
+const HOUR = 3_600_000;
+
+describe('SLA clocks: warn, breach and escalate exactly once', () => {
+  let database: TestDatabase;
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
+  let org: Org;
+  let rep: Client;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    app = await buildTestApp(database);
+    org = await makeOrg(database.db);
+    rep = await clientFor(app, org.users.repA1);
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.drop();
+  });
+
+  it('runs the 48-hour limit of 初步接触 through warning, breach, escalation and a reason', async () => {
+    const account = (await rep.post('/api/accounts', makeAccountInput())).json();
+    const deal = (await rep.post('/api/deals', makeDealInput(account.id))).json();
+    await rep.get(`/api/deals/${deal.id}/sop`); // starts the run and its clocks
+    const clock = await database.db
+      .selectFrom('sopClocks')
+      .selectAll()
+      .where('recordId', '=', deal.id)
+      .executeTakeFirstOrThrow();
+    const entered = Date.parse(deal.stageEnteredAt);
+    expect(Date.parse(clock.dueAt) - entered).toBe(48 * HOUR);
+    expect(Date.parse(clock.warnAt!) - entered).toBe(44 * HOUR);
+
+    const at = (h: number) => new Date(entered + h * HOUR);
+    const mine = (events: Array<{ recordId: string; kind: string }>) =>
+      events.filter((e) => e.recordId === deal.id).map((e) => e.kind);
+    expect(mine(await sweepClocks(database, at(10)))).toEqual([]);
+    expect(mine(await sweepClocks(database, at(45)))).toEqual(['warn']);
+    expect(mine(await sweepClocks(database, at(46)))).toEqual([]);
+    // Two sweepers racing at the breach: one breach, one escalation, whatever the interleaving.
+    const [a, b] = await Promise.all([sweepClocks(database, at(49)), sweepClocks(database, at(49))]);
+    expect([...mine(a), ...mine(b)].filter((k) => k === 'breach')).toHaveLength(1);
+    const later = [...mine(a), ...mine(b), ...mine(await sweepClocks(database, at(49)))];
+    expect(later.filter((k) => k === 'escalate')).toHaveLength(1);
+    expect(mine(await sweepClocks(database, at(200)))).toEqual([]);
+    const breaches = await database.db
+      .selectFrom('sopBreaches')
+      .selectAll()
+      .where('recordId', '=', deal.id)
+      .execute();
+    expect(breaches).toHaveLength(1);
+    expect(breaches[0]).toMatchObject({
+      stageKey: 'initial_contact',
+      limitKey: 'untouched_48h',
+      ownerId: org.users.repA1.id,
+      reason: null,
+    });
+
+    const manager = await clientFor(app, org.users.managerA);
+    const waiting = (await manager.get('/api/breaches?unexplained=true')).json().items;
+    expect(waiting.map((x: { id: string }) => x.id)).toContain(breaches[0]!.id);
+    const other = await clientFor(app, org.users.repB1);
+    expect((await other.get('/api/breaches')).json().items.map((x: { id: string }) => x.id)).not.toContain(
+      breaches[0]!.id,
+    );
+    expect(
+      (
+        await other.request({
+          method: 'PUT',
+          url: `/api/breaches/${breaches[0]!.id}/reason`,
+          payload: { reason: 'x' },
+        })
+      ).statusCode,
+    ).toBe(404);
+    const explained = await rep.request({
+      method: 'PUT',
+      url: `/api/breaches/${breaches[0]!.id}/reason`,
+      payload: { reason: '客户出差，约定下周沟通' },
+    });
+    expect(explained.statusCode, explained.body).toBe(200);
+    expect(
+      (await manager.get('/api/breaches?unexplained=true')).json().items.map((x: { id: string }) => x.id),
+    ).not.toContain(breaches[0]!.id);
+    const history = (await rep.get(`/api/deals/${deal.id}/history`)).json();
+    const notes = history.events.map((e: { changes: { note?: string } }) => e.changes.note).filter(Boolean);
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sla warn/),
+        expect.stringMatching(/^sla breach/),
+        expect.stringMatching(/^sla escalate step 1.*owner_manager/),
+      ]),
+    );
+  });
+
+  it('stops the clock when the deal leaves the stage in time', async () => {
+    const account = (await rep.post('/api/accounts', makeAccountInput())).json();
+    const deal = (await rep.post('/api/deals', makeDealInput(account.id))).json();
+    await rep.get(`/api/deals/${deal.id}/sop`);
+    const moved = await rep.post(
+      `/api/deals/${deal.id}/move`,
+      { toStage: 'lost', reason: 'price' },
+      { ifMatch: deal.version },
+    );
+    expect(moved.statusCode, moved.body).toBe(200);
+    const clock = await database.db
+      .selectFrom('sopClocks')
+      .selectAll()
+      .where('recordId', '=', deal.id)
+      .executeTakeFirstOrThrow();
+    expect(clock.status).toBe('met');
+    const events = await sweepClocks(database, new Date(Date.parse(deal.stageEnteredAt) + 100 * HOUR));
+    expect(events.filter((e) => e.recordId === deal.id)).toEqual([]);
+  });
+});
