@@ -3,6 +3,7 @@ import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { DEMO_TENANT_NAME, seedDemo } from '../db/seed/demo';
 import { buildApp } from '../http/app';
+import { startScheduler } from '../jobs/scheduler';
 import { printDemoLogins } from './seed-command';
 
 export async function serveCommand(opts: {
@@ -32,8 +33,10 @@ export async function serveCommand(opts: {
       .executeTakeFirst());
   }
   const app = await buildApp({ config, database, logger: true });
+  const stopJobs = startScheduler(database, app.log);
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    await stopJobs();
     await app.close();
     await database.close();
     process.exit(0);

@@ -1,0 +1,45 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/database';
+import { recycleIdleRecords } from '../modules/assignment/pool.service';
+import { sweepClocks } from '../modules/sop/clock.service';
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(database: Database, now: Date): Promise<unknown>;
+}
+
+// Periodic work. Every job is safe to run from several server processes at once: each of its
+// changes is a conditional update on the state it read, so a step happens once whoever runs it.
+export const JOBS: Job[] = [
+  { name: 'sla-sweep', everyMs: 30_000, run: (db, now) => sweepClocks(db, now) },
+  { name: 'pool-recycle', everyMs: 10 * 60_000, run: (db, now) => recycleIdleRecords(db, now) },
+];
+
+/** Starts the jobs; returns a function that stops them and waits for a run in progress. */
+export function startScheduler(
+  database: Database,
+  log: FastifyBaseLogger,
+  jobs: Job[] = JOBS,
+): () => Promise<void> {
+  const running = new Set<Promise<unknown>>();
+  const timers = jobs.map((job) => {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return; // a slow run is not overlapped by the next tick
+      busy = true;
+      const p = job
+        .run(database, new Date())
+        .catch((err) => log.error({ err, job: job.name }, 'job failed'))
+        .finally(() => {
+          busy = false;
+          running.delete(p);
+        });
+      running.add(p);
+    }, job.everyMs);
+  });
+  return async () => {
+    for (const t of timers) clearInterval(t);
+    await Promise.all(running);
+  };
+}
