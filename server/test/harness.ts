@@ -175,8 +175,10 @@ export async function clientFor(app: FastifyInstance, user: TestUser): Promise<C
 }
 
 // Factories for request bodies: valid by default, overridable per test.
-let seq = 0;
-const next = () => ++seq + Math.floor(Math.random() * 1e6);
+// Unique within a test file (one database): a random base, then a counter, so that factory
+// records never collide with each other as duplicate customers.
+let seq = Math.floor(Math.random() * 1e6) * 1000;
+const next = () => ++seq;
 
 export function makeAccountInput(overrides: Record<string, unknown> = {}) {
   return {
