@@ -6,6 +6,7 @@ import {
   clientFor,
   makeAccountInput,
   makeDealInput,
+  makeLeadInput,
   makeOrg,
   type Org,
   openTestDatabase,
@@ -122,5 +123,77 @@ describe('SLA clocks: warn, breach and escalate exactly once', () => {
     expect(clock.status).toBe('met');
     const events = await sweepClocks(database, new Date(Date.parse(deal.stageEnteredAt) + 100 * HOUR));
     expect(events.filter((e) => e.recordId === deal.id)).toEqual([]);
+  });
+});
+
+describe('the lead’s first contact within 2 working hours', () => {
+  let database: TestDatabase;
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
+  let org: Org;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    app = await buildTestApp(database);
+    org = await makeOrg(database.db);
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.drop();
+  });
+
+  async function leadCreatedAt(rep: Client, localTime: string) {
+    const lead = (await rep.post('/api/leads', makeLeadInput())).json();
+    // Pretend it arrived at a known local time by moving its clock's start.
+    const { clockTimes } = await import('../src/domain/sop/clocks');
+    const { loadDefaultPlaybooks } = await import('../src/domain/sop/default-playbooks');
+    const { DEFAULT_CALENDAR } = await import('../src/domain/calendar/business-calendar');
+    const limit = loadDefaultPlaybooks().find((p) => p.process === 'lead')!.stages[0]!.timeLimits[0]!;
+    const start = new Date(`${localTime}+08:00`);
+    const { dueAt, warnAt } = clockTimes(DEFAULT_CALENDAR, limit, start);
+    await database.db
+      .updateTable('sopClocks')
+      .set({
+        startedAt: start.toISOString(),
+        dueAt: dueAt.toISOString(),
+        warnAt: warnAt!.toISOString(),
+        nextCheckAt: warnAt!.toISOString(),
+      })
+      .where('recordId', '=', lead.id)
+      .execute();
+    return { lead, dueAt };
+  }
+
+  it('falls due 2 working hours after a Friday 17:30 lead, on Monday, and breaches then', async () => {
+    const rep = await clientFor(app, org.users.repA1);
+    const { lead, dueAt } = await leadCreatedAt(rep, '2025-11-21T17:30:00');
+    expect(dueAt.toISOString()).toBe(new Date('2025-11-24T10:30:00+08:00').toISOString());
+    const kinds = async (local: string) =>
+      (await sweepClocks(database, new Date(`${local}+08:00`)))
+        .filter((e) => e.recordId === lead.id)
+        .map((e) => e.kind);
+    expect(await kinds('2025-11-22T12:00:00')).toEqual([]); // Saturday: no working time passes
+    expect(await kinds('2025-11-24T10:05:00')).toEqual(['warn']);
+    expect(await kinds('2025-11-24T10:31:00')).toEqual(['breach']);
+    expect(await kinds('2025-11-24T10:33:00')).toEqual(['escalate']);
+  });
+
+  it('stops when the first follow-up is logged in time', async () => {
+    const rep = await clientFor(app, org.users.repA2);
+    const { lead } = await leadCreatedAt(rep, '2025-11-24T09:00:00');
+    await rep.post('/api/activities', {
+      kind: 'call',
+      subject: '首次电话',
+      leadId: lead.id,
+      occurredAt: '2025-11-24T01:30:00.000Z',
+    });
+    const events = (await sweepClocks(database, new Date('2025-11-24T10:45:00+08:00'))).filter(
+      (e) => e.recordId === lead.id,
+    );
+    expect(events.map((e) => e.kind)).toEqual(['stopped']);
+    const breaches = await database.db
+      .selectFrom('sopBreaches')
+      .select('id')
+      .where('recordId', '=', lead.id)
+      .execute();
+    expect(breaches).toHaveLength(0);
   });
 });

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
+import { startLeadRun } from '../sop/lead-sop.service';
 
 export type PoolEntity = 'lead' | 'account';
 export const POOL_TABLES = { lead: 'leads', account: 'accounts' } as const;
@@ -54,6 +55,9 @@ export async function changeOwnerIf(
       createdAt: m.now,
     })
     .execute();
+  // A lead that reaches an owner from the pool starts its first-contact clock then.
+  if (m.entity === 'lead' && m.toOwnerId)
+    await startLeadRun(trx, { id: m.id, tenantId: m.tenantId, ownerId: m.toOwnerId }, m.now);
   await appendAuditEvent(trx, {
     tenantId: m.tenantId,
     actorId: m.actorId,

@@ -18,6 +18,7 @@ import {
   requiredText,
 } from '../records/fields';
 import { changedAny, type RecordDefinition } from '../records/record-definition';
+import { startLeadRun } from '../sop/lead-sop.service';
 
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'converted', 'disqualified'] as const;
 
@@ -104,6 +105,11 @@ export const leadDefinition: RecordDefinition<LeadDto> = {
   afterCreate: async (row, ctx) => {
     if (row.ownerId !== null) {
       await ctx.trx.updateTable('leads').set({ assignedAt: ctx.now }).where('id', '=', row.id).execute();
+      await startLeadRun(
+        ctx.trx,
+        { id: row.id, tenantId: row.tenantId, ownerId: row.ownerId ?? null },
+        ctx.now,
+      );
       return;
     }
     const policy = await getSalesPolicy(ctx.trx, ctx.actor.tenantId);

@@ -14,17 +14,18 @@ import { updateRecord } from '../records/record.service';
 import { startStageClocks, stopStageClocks } from './clock.service';
 import { findPublishedPlaybook, findRun, type RunState } from './sop-run.repository';
 
-/** The tenant's published deal playbook; the shipped default is published on first use. */
-export async function publishedDealPlaybook(trx: Kysely<DB>, tenantId: string) {
-  const found = await findPublishedPlaybook(trx, tenantId, 'deal');
-  if (found)
+/** The tenant's published playbook for a process; the shipped default is published on first use. */
+export async function publishedPlaybook(trx: Kysely<DB>, tenantId: string, process: 'deal' | 'lead') {
+  const found = await findPublishedPlaybook(trx, tenantId, process);
+  if (found) {
     return {
       playbookId: found.playbookId,
       versionId: found.versionId,
       number: found.number,
       playbook: JSON.parse(found.definition) as Playbook,
     };
-  const playbook = loadDefaultPlaybooks().find((p) => p.process === 'deal')!;
+  }
+  const playbook = loadDefaultPlaybooks().find((p) => p.process === process)!;
   const now = new Date().toISOString();
   const playbookId = newId('pb');
   const versionId = newId('pbv');
@@ -34,7 +35,7 @@ export async function publishedDealPlaybook(trx: Kysely<DB>, tenantId: string) {
       id: playbookId,
       tenantId,
       key: playbook.key,
-      process: 'deal',
+      process,
       name: playbook.name['zh-CN'],
       publishedVersionId: null,
       createdAt: now,
@@ -64,6 +65,9 @@ export async function publishedDealPlaybook(trx: Kysely<DB>, tenantId: string) {
     .execute();
   return { playbookId, versionId, number: 1, playbook };
 }
+
+export const publishedDealPlaybook = (trx: Kysely<DB>, tenantId: string) =>
+  publishedPlaybook(trx, tenantId, 'deal');
 
 /** The deal's run through its playbook, started under the published version on first use. */
 async function ensureRun(trx: Kysely<DB>, actor: Actor, deal: Record<string, unknown>) {
