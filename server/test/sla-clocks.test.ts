@@ -185,10 +185,18 @@ describe('the lead’s first contact within 2 working hours', () => {
       leadId: lead.id,
       occurredAt: '2025-11-24T01:30:00.000Z',
     });
+    // The follow-up moved the lead on to 初步接触, which stopped the first stage's clock as met.
+    const clock = await database.db
+      .selectFrom('sopClocks')
+      .selectAll()
+      .where('recordId', '=', lead.id)
+      .where('limitKey', '=', 'first_contact_2h')
+      .executeTakeFirstOrThrow();
+    expect(clock.status).toBe('met');
     const events = (await sweepClocks(database, new Date('2025-11-24T10:45:00+08:00'))).filter(
       (e) => e.recordId === lead.id,
     );
-    expect(events.map((e) => e.kind)).toEqual(['stopped']);
+    expect(events).toEqual([]);
     const breaches = await database.db
       .selectFrom('sopBreaches')
       .select('id')

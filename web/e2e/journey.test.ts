@@ -99,6 +99,7 @@ describe('web journeys', () => {
     await page.screenshot({ path: join(ARTIFACTS, '01-login-refused.png') });
 
     await signIn(page, 'rep01@demo.salesops.cn');
+    await page.getByRole('menuitem', { name: '线索' }).click();
     await page.locator('.ant-table-row').first().waitFor();
     const total = await page.getByText(/共 \d+ 条/).textContent();
     const apiTotal = await page.evaluate(
@@ -151,7 +152,7 @@ describe('web journeys', () => {
   it('a manager sees the team and the deals list on a phone-sized screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, 'manager.sh1@demo.salesops.cn');
-    await page.goto(`${base}/deals`);
+    await page.goto(`${base}/deals?view=list`);
     await page.locator('.ant-table-row').first().waitFor();
     const owners = new Set(
       (await page.evaluate(async () =>

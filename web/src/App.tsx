@@ -1,4 +1,4 @@
-import { ConfigProvider, Spin } from 'antd';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUSLocale from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -6,8 +6,11 @@ import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout';
+import { DealsPage } from './pages/DealsPage';
 import { LoginPage } from './pages/LoginPage';
 import { RecordListPage } from './pages/RecordListPage';
+import { RecordPage } from './pages/RecordPage';
+import { WorkbenchPage } from './pages/WorkbenchPage';
 import { useMe } from './useMe';
 
 export function App() {
@@ -17,24 +20,42 @@ export function App() {
   dayjs.locale(english ? 'en' : 'zh-cn');
   return (
     <ConfigProvider locale={english ? enUSLocale : zhCNLocale} theme={{ token: { colorPrimary: '#1f6feb' } }}>
-      {me.isLoading ? (
-        <Spin fullscreen />
-      ) : !me.data ? (
-        <LoginPage />
-      ) : (
-        <BrowserRouter>
-          <AppLayout me={me.data}>
-            <Routes>
-              <Route path="/" element={<Navigate to="/leads" replace />} />
-              <Route path="/leads" element={<RecordListPage key="leads" entity="leads" />} />
-              <Route path="/accounts" element={<RecordListPage key="accounts" entity="accounts" />} />
-              <Route path="/contacts" element={<RecordListPage key="contacts" entity="contacts" />} />
-              <Route path="/deals" element={<RecordListPage key="deals" entity="deals" />} />
-              <Route path="*" element={<Navigate to="/leads" replace />} />
-            </Routes>
-          </AppLayout>
-        </BrowserRouter>
-      )}
+      <AntApp>
+        {me.isLoading ? (
+          <Spin fullscreen />
+        ) : !me.data ? (
+          <LoginPage />
+        ) : (
+          <BrowserRouter>
+            <AppLayout me={me.data}>
+              <Routes>
+                <Route path="/" element={<WorkbenchPage me={me.data} />} />
+                <Route path="/leads" element={<RecordListPage key="leads" entity="leads" me={me.data} />} />
+                <Route
+                  path="/accounts"
+                  element={<RecordListPage key="accounts" entity="accounts" me={me.data} />}
+                />
+                <Route
+                  path="/contacts"
+                  element={<RecordListPage key="contacts" entity="contacts" me={me.data} />}
+                />
+                <Route path="/deals" element={<DealsPage me={me.data} />} />
+                <Route path="/leads/:id" element={<RecordPage key="lead" entity="leads" me={me.data} />} />
+                <Route
+                  path="/accounts/:id"
+                  element={<RecordPage key="account" entity="accounts" me={me.data} />}
+                />
+                <Route
+                  path="/contacts/:id"
+                  element={<RecordPage key="contact" entity="contacts" me={me.data} />}
+                />
+                <Route path="/deals/:id" element={<RecordPage key="deal" entity="deals" me={me.data} />} />
+                <Route path="*" element={<Navigate to="/" replace />} />
+              </Routes>
+            </AppLayout>
+          </BrowserRouter>
+        )}
+      </AntApp>
     </ConfigProvider>
   );
 }

@@ -7,6 +7,9 @@ import { migrateToLatest } from '../db/migrate';
 import { APP_VERSION } from '../http/app';
 import { parseInput } from '../shared/validation';
 import { backupToFile, restoreFromFile } from './backup-command';
+import { registerExportCommand } from './export-command';
+import { registerImportCommand } from './import-command';
+import { registerKpiCommand } from './kpi-command';
 import { reportError } from './output';
 import { seedCommand } from './seed-command';
 import { serveCommand } from './serve-command';
@@ -129,6 +132,10 @@ export function buildProgram(): Command {
         await restoreFromFile(databaseUrl(), file, { yes: !!opts.yes });
       }),
     );
+
+  registerKpiCommand(program, databaseUrl);
+  registerImportCommand(program, databaseUrl);
+  registerExportCommand(program, databaseUrl);
   return program;
 }
 

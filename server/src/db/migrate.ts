@@ -3,6 +3,10 @@ import type { Database } from './database';
 import * as core from './migrations/20261122_0001_core';
 import * as assignment from './migrations/20261122_0004_assignment';
 import * as sop from './migrations/20261122_0005_sop';
+import * as notifications from './migrations/20261125_0006_notifications';
+import * as automation from './migrations/20261125_0007_automation';
+import * as importJobs from './migrations/20261125_0009_import';
+import * as quotes from './migrations/20261125_0010_quotes';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
@@ -10,6 +14,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122_0001_core': core,
   '20261122_0004_assignment': assignment,
   '20261122_0005_sop': sop,
+  '20261125_0006_notifications': notifications,
+  '20261125_0007_automation': automation,
+  '20261125_0009_import': importJobs,
+  '20261125_0010_quotes': quotes,
 };
 
 class StaticProvider implements MigrationProvider {

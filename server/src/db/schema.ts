@@ -377,6 +377,8 @@ export interface AutomationRuleTable {
   version: Generated<number>;
   createdAt: string;
   updatedAt: string;
+  /** Schedule rules: the next slot to run (20261125_0007). */
+  nextRunAt: string | null;
 }
 
 export interface AutomationRunTable {
@@ -397,6 +399,71 @@ export interface BusinessCalendarTable {
   definition: string;
   version: Generated<number>;
   updatedAt: string;
+}
+
+/** One in-app inbox entry for one user. */
+export interface NotificationTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  kind: string;
+  titleZh: string;
+  titleEn: string;
+  bodyZh: string | null;
+  bodyEn: string | null;
+  recordType: string | null;
+  recordId: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+/** A tenant's outbound channel: email (SMTP), DingTalk / WeCom / Feishu robot, generic webhook. */
+export interface NotificationChannelTable {
+  id: string;
+  tenantId: string;
+  kind: string;
+  name: string;
+  config: string; // JSON, secrets included (never returned in full)
+  enabled: number;
+  kinds: string; // JSON array of notification kinds carried; [] = all
+  version: Generated<number>;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One message to send, written in the caller's transaction; the delivery worker sends it. */
+export interface NotificationOutboxTable {
+  id: string;
+  tenantId: string;
+  channelId: string | null;
+  channelKind: string;
+  event: string;
+  payload: string; // JSON
+  secret: string | null; // signing secret of an ad-hoc webhook (enqueueWebhook)
+  status: string; // pending | retrying | delivered | dead
+  attempts: number;
+  nextAttemptAt: string;
+  leaseUntil: string | null;
+  leaseId: string | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One row per delivery attempt. */
+export interface NotificationDeliveryTable {
+  id: string;
+  tenantId: string;
+  outboxId: string;
+  attempt: number;
+  at: string;
+  ok: number;
+  statusCode: number | null;
+  response: string | null;
+  error: string | null;
+  durationMs: number;
 }
 
 export interface DB {
@@ -428,4 +495,181 @@ export interface DB {
   automationRules: AutomationRuleTable;
   automationRuns: AutomationRunTable;
   businessCalendars: BusinessCalendarTable;
+  notifications: NotificationTable;
+  notificationChannels: NotificationChannelTable;
+  notificationOutbox: NotificationOutboxTable;
+  notificationDeliveries: NotificationDeliveryTable;
+  importJobs: ImportJobTable;
+  importRows: ImportRowTable;
+  importMappings: ImportMappingTable;
+  recordMerges: RecordMergeTable;
+  priceLists: PriceListTable;
+  priceListItems: PriceListItemTable;
+  quotes: QuoteTable;
+  quoteVersions: QuoteVersionTable;
+  approvalMatrices: ApprovalMatrixTable;
+  approvalRequests: ApprovalRequestTable;
+  approvalDelegations: ApprovalDelegationTable;
+}
+
+/** One uploaded file: its parse, mapping, validation report and progress (import module). */
+export interface ImportJobTable {
+  id: string;
+  tenantId: string;
+  entity: string;
+  fileName: string;
+  fileHash: string;
+  fileSize: number;
+  format: string;
+  encoding: string | null;
+  status: string; // validated | running | committed | failed | undone
+  headers: string; // JSON string[]
+  mapping: string; // JSON { header: field | null }
+  totalRows: number;
+  validRows: number;
+  rejectedRows: number;
+  skippedRows: number;
+  createdRows: number;
+  doneRows: number;
+  report: string; // JSON
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  committedAt: string | null;
+  undoneAt: string | null;
+}
+
+export interface ImportRowTable {
+  id: string;
+  tenantId: string;
+  jobId: string;
+  entity: string;
+  rowNo: number;
+  fingerprint: string;
+  status: string; // valid | rejected | skipped | imported | undone
+  raw: string; // JSON string[] (the original cells)
+  input: string | null; // JSON: the cleaned record input
+  errors: string | null; // JSON FieldIssue[]
+  recordId: string | null;
+  recordVersion: number | null;
+}
+
+export interface ImportMappingTable {
+  id: string;
+  tenantId: string;
+  entity: string;
+  name: string;
+  mapping: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A duplicate merged into another record: the loser is soft-deleted and linked here. */
+export interface RecordMergeTable {
+  id: string;
+  tenantId: string;
+  entity: string;
+  winnerId: string;
+  loserId: string;
+  choices: string;
+  moved: string;
+  actorId: string;
+  createdAt: string;
+}
+
+// Quote-to-cash: price lists, quotes and their versions, approvals (quotes module).
+export interface PriceListTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  channel: string | null;
+  currency: string;
+  status: string;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PriceListItemTable {
+  id: string;
+  tenantId: string;
+  priceListId: string;
+  productId: string;
+  unitPrice: number;
+  updatedAt: string;
+}
+
+export interface QuoteTable extends RecordColumns {
+  number: string;
+  dealId: string;
+  accountId: string;
+  ownerId: string | null;
+  title: string;
+  status: string;
+  currency: string;
+  priceListId: string | null;
+  taxMode: string;
+  currentVersion: number;
+  paymentTerms: string | null;
+  paymentDays: number;
+  deliveryDate: string | null;
+  validUntil: string;
+  netAmount: number;
+  taxAmount: number;
+  grossAmount: number;
+  discountBp: number;
+  costAmount: number | null;
+  marginBp: number | null;
+  approvalId: string | null;
+}
+
+export interface QuoteVersionTable {
+  id: string;
+  tenantId: string;
+  quoteId: string;
+  number: number;
+  lines: string;
+  terms: string;
+  totals: string;
+  note: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface ApprovalMatrixTable {
+  id: string;
+  tenantId: string;
+  subject: string;
+  definition: string;
+  version: Generated<number>;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
+export interface ApprovalRequestTable {
+  id: string;
+  tenantId: string;
+  subject: string;
+  subjectId: string;
+  subjectVersion: number;
+  requesterId: string;
+  status: string;
+  state: string;
+  facts: string;
+  pendingApprovers: string;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApprovalDelegationTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  delegateId: string;
+  startsOn: string;
+  endsOn: string;
+  createdBy: string | null;
+  createdAt: string;
 }

@@ -9,15 +9,26 @@ import { authRoutes } from '../auth/auth.routes';
 import { installSessionHook } from '../auth/session-hook';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { approvalRoutes } from '../modules/approvals/approval.routes';
 import { assignmentRoutes } from '../modules/assignment/assignment.routes';
+import { automationRoutes } from '../modules/automation/automation.routes';
 import { duplicateRoutes } from '../modules/duplicates/duplicate.routes';
+import { exportRoutes } from '../modules/export/export.routes';
+import { importRoutes, installImportUpload } from '../modules/import/import.routes';
+import { mergeRoutes } from '../modules/import/merge.routes';
+import { kpiRoutes } from '../modules/kpi/kpi.routes';
 import { leadRoutes } from '../modules/leads/lead.routes';
+import { notificationRoutes } from '../modules/notifications/notification.routes';
 import { orgRoutes } from '../modules/org/org.routes';
+import { quoteRoutes } from '../modules/quotes/quote.routes';
+import { quoteApprovalOutcome } from '../modules/quotes/quote.service';
 import { RECORD_DEFINITIONS } from '../modules/records/definitions';
 import { recordRoutes } from '../modules/records/record.routes';
+import { settingsRoutes } from '../modules/settings/settings.routes';
 import { breachRoutes } from '../modules/sop/breach.routes';
 import { dealSopRoutes } from '../modules/sop/deal-sop.routes';
 import { playbookRoutes } from '../modules/sop/playbook.routes';
+import { leadSopRoutes } from '../modules/sop/run.routes';
 import { AppError } from '../shared/errors';
 import { makeErrorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
@@ -40,6 +51,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   app.setErrorHandler(makeErrorHandler(config.bodyLimitBytes));
   await app.register(fastifyCookie);
   installSessionHook(app, database);
+  installImportUpload(app);
 
   const specs: RouteSpec[] = [
     defineRoute({
@@ -64,9 +76,19 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...duplicateRoutes(database),
     ...leadRoutes(database),
     ...assignmentRoutes(database),
+    ...automationRoutes(database),
     ...dealSopRoutes(database),
+    ...leadSopRoutes(database),
     ...playbookRoutes(database),
     ...breachRoutes(database),
+    ...settingsRoutes(database),
+    ...kpiRoutes(database),
+    ...notificationRoutes(database),
+    ...importRoutes(database),
+    ...mergeRoutes(database),
+    ...exportRoutes(database),
+    ...quoteRoutes(database),
+    ...approvalRoutes(database, { quote: quoteApprovalOutcome }),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];
   registerRoutes(app, specs);

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database';
 import { recycleIdleRecords } from '../modules/assignment/pool.service';
+import { runScheduledRules } from '../modules/automation/automation.schedule';
+import { deliverOutbox } from '../modules/notifications/notification.delivery';
 import { sweepClocks } from '../modules/sop/clock.service';
 
 export interface Job {
@@ -14,6 +16,8 @@ export interface Job {
 export const JOBS: Job[] = [
   { name: 'sla-sweep', everyMs: 30_000, run: (db, now) => sweepClocks(db, now) },
   { name: 'pool-recycle', everyMs: 10 * 60_000, run: (db, now) => recycleIdleRecords(db, now) },
+  { name: 'automation-schedule', everyMs: 60_000, run: (db, now) => runScheduledRules(db, now) },
+  { name: 'notification-delivery', everyMs: 5_000, run: (db, now) => deliverOutbox(db, now) },
 ];
 
 /** Starts the jobs; returns a function that stops them and waits for a run in progress. */

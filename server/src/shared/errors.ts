@@ -24,6 +24,23 @@ export const ERROR_CODES = [
   'CUSTOMER_CAP_REACHED',
   'STAGE_GATE_UNMET',
   'PLAYBOOK_INVALID',
+  'IMPORT_FILE_TOO_LARGE',
+  'IMPORT_FILE_UNREADABLE',
+  'IMPORT_ENCODING_INVALID',
+  'IMPORT_COLUMNS_MISSING',
+  'LATE_STAGE_CREATE_FORBIDDEN',
+  'KPI_NOT_FOUND',
+  'KPI_NOT_AVAILABLE',
+  'QUOTE_INVALID',
+  'CURRENCY_MISMATCH',
+  'APPROVAL_CLOSED',
+  'APPROVAL_SELF',
+  'APPROVAL_NOT_APPROVER',
+  'APPROVAL_OUT_OF_TURN',
+  'APPROVAL_ALREADY_DECIDED',
+  'APPROVAL_RETURN_TARGET',
+  'APPROVAL_COMMENT_REQUIRED',
+  'APPROVAL_NO_APPROVER',
   'INTERNAL',
 ] as const;
 
@@ -72,9 +89,11 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case 'CSRF_TOKEN_INVALID':
     case 'FORBIDDEN':
+    case 'LATE_STAGE_CREATE_FORBIDDEN':
       return 403;
     case 'RECORD_NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
+    case 'KPI_NOT_FOUND':
       return 404;
     case 'DUPLICATE_CUSTOMER':
     case 'ALREADY_EXISTS':
@@ -82,10 +101,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ALREADY_CLAIMED':
     case 'CLAIM_QUOTA_REACHED':
     case 'CUSTOMER_CAP_REACHED':
+    case 'KPI_NOT_AVAILABLE':
       return 409;
     case 'VERSION_MISMATCH':
       return 412;
     case 'PAYLOAD_TOO_LARGE':
+    case 'IMPORT_FILE_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
@@ -93,11 +114,27 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'STAGE_GATE_UNMET':
     case 'PLAYBOOK_INVALID':
+    case 'IMPORT_FILE_UNREADABLE':
+    case 'IMPORT_ENCODING_INVALID':
+    case 'IMPORT_COLUMNS_MISSING':
       return 422;
     case 'PRECONDITION_REQUIRED':
       return 428;
     case 'TOO_MANY_ATTEMPTS':
       return 429;
+    case 'APPROVAL_SELF':
+    case 'APPROVAL_NOT_APPROVER':
+      return 403;
+    case 'APPROVAL_CLOSED':
+    case 'APPROVAL_OUT_OF_TURN':
+    case 'APPROVAL_ALREADY_DECIDED':
+      return 409;
+    case 'QUOTE_INVALID':
+    case 'CURRENCY_MISMATCH':
+    case 'APPROVAL_RETURN_TARGET':
+    case 'APPROVAL_COMMENT_REQUIRED':
+    case 'APPROVAL_NO_APPROVER':
+      return 422;
     case 'INTERNAL':
       return 500;
     default: {

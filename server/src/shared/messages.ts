@@ -73,6 +73,67 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'zh-CN': '流程定义有 {count} 处问题，未保存',
     'en-US': 'The playbook has {count} problems and was not saved',
   },
+  LATE_STAGE_CREATE_FORBIDDEN: {
+    'zh-CN': '只有管理员或销售运营（导入）可以直接在「{stage}」阶段新建，请从第一阶段开始并逐步推进',
+    'en-US':
+      'Only admins and sales ops (imports) may create a record directly in stage {stage}; start at the first stage and move it on',
+  },
+  IMPORT_FILE_TOO_LARGE: {
+    'zh-CN': '导入文件过大（上限 {max}），请拆分后再导入',
+    'en-US': 'The import file is too large (limit {max}); split it and import the parts',
+  },
+  IMPORT_FILE_UNREADABLE: {
+    'zh-CN': '无法读取导入文件：{reason}',
+    'en-US': 'The import file cannot be read: {reason}',
+  },
+  IMPORT_ENCODING_INVALID: {
+    'zh-CN': '文件编码无法识别（{encoding}），请另存为 UTF-8 或 GBK 编码的 CSV',
+    'en-US': 'The file encoding is not recognised ({encoding}); save it as CSV in UTF-8 or GBK',
+  },
+  IMPORT_COLUMNS_MISSING: {
+    'zh-CN': '缺少必填列：{columns}',
+    'en-US': 'Required columns are missing: {columns}',
+  },
+  KPI_NOT_FOUND: {
+    'zh-CN': '指标「{key}」不存在，可用指标见 GET /api/kpis',
+    'en-US': 'No KPI named {key}; see GET /api/kpis for the library',
+  },
+  KPI_NOT_AVAILABLE: {
+    'zh-CN': '指标「{key}」暂不可用：所需数据（如回款、目标）尚未启用',
+    'en-US':
+      'KPI {key} is not available yet: the data it needs (such as payments or targets) is not in place',
+  },
+  QUOTE_INVALID: {
+    'zh-CN': '报价单有误：{detail}',
+    'en-US': 'The quote is not valid: {detail}',
+  },
+  CURRENCY_MISMATCH: {
+    'zh-CN': '币种不一致：{field} 为 {found}，应为 {expected}',
+    'en-US': 'Currency mismatch: {field} is {found}, expected {expected}',
+  },
+  APPROVAL_CLOSED: { 'zh-CN': '该审批已结束或不在审批中', 'en-US': 'This approval is closed or not pending' },
+  APPROVAL_SELF: { 'zh-CN': '不能审批自己提交的申请', 'en-US': 'You cannot approve your own request' },
+  APPROVAL_NOT_APPROVER: {
+    'zh-CN': '您不是当前步骤的审批人',
+    'en-US': 'You are not an approver of the current step',
+  },
+  APPROVAL_OUT_OF_TURN: {
+    'zh-CN': '尚未轮到您审批（当前步骤：{step}）',
+    'en-US': 'It is not your turn yet (current step: {step})',
+  },
+  APPROVAL_ALREADY_DECIDED: { 'zh-CN': '您已审批过此步骤', 'en-US': 'You have already decided this step' },
+  APPROVAL_RETURN_TARGET: {
+    'zh-CN': '只能退回到之前的步骤或申请人',
+    'en-US': 'A request can only be returned to an earlier step or to the requester',
+  },
+  APPROVAL_COMMENT_REQUIRED: {
+    'zh-CN': '驳回或退回时必须填写意见',
+    'en-US': 'A comment is required to reject or return',
+  },
+  APPROVAL_NO_APPROVER: {
+    'zh-CN': '审批环节「{level}」找不到审批人，请联系管理员配置',
+    'en-US': 'No approver found for step "{level}"; ask an administrator to set one',
+  },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
 };
 
@@ -88,6 +149,10 @@ export const ISSUE_MESSAGES: Catalogue = {
   unknown_field: { 'zh-CN': '未知字段 {field}', 'en-US': 'Unknown field {field}' },
   invalid_value: { 'zh-CN': '{field} 的取值无效', 'en-US': '{field} has an invalid value' },
   invalid_email: { 'zh-CN': '{field} 不是有效的邮箱地址', 'en-US': '{field} is not a valid e-mail address' },
+  invalid_url: {
+    'zh-CN': '{field} 不是有效的 http/https 地址',
+    'en-US': '{field} is not a valid http/https address',
+  },
   invalid_date: { 'zh-CN': '{field} 不是有效的日期', 'en-US': '{field} is not a valid date' },
   invalid_datetime: {
     'zh-CN': '{field} 不是有效的时间（ISO 8601）',
@@ -102,6 +167,65 @@ export const ISSUE_MESSAGES: Catalogue = {
   invalid_cursor: { 'zh-CN': '分页游标无效', 'en-US': 'Invalid pagination cursor' },
   invalid_integer: { 'zh-CN': '{field} 应为整数', 'en-US': '{field} must be an integer' },
   invalid: { 'zh-CN': '{field} 无效', 'en-US': '{field} is invalid' },
+  must_be_positive: { 'zh-CN': '{field} 必须大于 0', 'en-US': '{field} must be greater than 0' },
+  out_of_range: { 'zh-CN': '{field} 须在 0 到 100 之间', 'en-US': '{field} must be between 0 and 100' },
+  too_many_decimals: { 'zh-CN': '{field} 小数位过多', 'en-US': '{field} has too many decimal places' },
+  invalid_money: {
+    'zh-CN': '{field} 应为非负整数（单位：分）',
+    'en-US': '{field} must be a non-negative whole number of cents',
+  },
+  not_a_number: { 'zh-CN': '{field} 不是有效的数字', 'en-US': '{field} is not a valid number' },
+  too_large: { 'zh-CN': '{field} 数值过大', 'en-US': '{field} is too large' },
+  product_not_found: {
+    'zh-CN': '{field} 对应的产品不存在',
+    'en-US': 'The product in {field} does not exist',
+  },
+  product_inactive: { 'zh-CN': '{field} 对应的产品已停用', 'en-US': 'The product in {field} is inactive' },
+  invalid_expression: {
+    'zh-CN': '{field} 不是有效的 CEL 表达式：{message}',
+    'en-US': '{field} is not a valid CEL expression: {message}',
+  },
+  unknown_variable: {
+    'zh-CN': '{field} 使用了未知变量 {name}',
+    'en-US': '{field} uses an unknown variable {name}',
+  },
+  invalid_number: { 'zh-CN': '{field} 不是有效的数字', 'en-US': '{field} is not a valid number' },
+  not_found_by_name: {
+    'zh-CN': '{field} 找不到「{value}」',
+    'en-US': '{field}: no match for "{value}"',
+  },
+  duplicate_in_file: {
+    'zh-CN': '{field} 与文件第 {row} 行重复',
+    'en-US': '{field} duplicates row {row} of the file',
+  },
+  duplicate_customer: {
+    'zh-CN': '{field} 与已有客户「{name}」重复（负责人 {owner}）',
+    'en-US': '{field} duplicates the existing customer "{name}" (owner {owner})',
+  },
+  formula_without_value: {
+    'zh-CN': '{field} 是没有计算结果的公式',
+    'en-US': '{field} is a formula without a computed value',
+  },
+  import_failed: { 'zh-CN': '导入失败：{detail}', 'en-US': 'Import failed: {detail}' },
+  invalid_time_zone: {
+    'zh-CN': '{field} 不是有效的 IANA 时区（例如 Asia/Shanghai）',
+    'en-US': '{field} is not a valid IANA time zone (e.g. Asia/Shanghai)',
+  },
+  not_after_start: { 'zh-CN': '{field} 须晚于开始时间', 'en-US': '{field} must be after the start' },
+  overlaps_previous: {
+    'zh-CN': '{field} 与上一段工作时间重叠（请按时间顺序填写）',
+    'en-US': '{field} overlaps the previous working period (list them in order)',
+  },
+  duplicate: { 'zh-CN': '{field} 有重复项', 'en-US': '{field} has duplicates' },
+  before_from: { 'zh-CN': '{field} 早于开始日期', 'en-US': '{field} is before the start date' },
+  closure_too_long: {
+    'zh-CN': '{field}：一段停工期最长 366 天',
+    'en-US': '{field}: a closure may last at most 366 days',
+  },
+  inside_closure: {
+    'zh-CN': '{field} 落在停工期内',
+    'en-US': '{field} falls inside a closure',
+  },
 };
 
 const TYPE_NAMES: Catalogue = {
@@ -121,6 +245,9 @@ export const ENTITY_NAMES: Catalogue = {
   activity: { 'zh-CN': '跟进记录', 'en-US': 'Follow-up' },
   task: { 'zh-CN': '任务', 'en-US': 'Task' },
   product: { 'zh-CN': '产品', 'en-US': 'Product' },
+  quote: { 'zh-CN': '报价单', 'en-US': 'Quote' },
+  approval: { 'zh-CN': '审批', 'en-US': 'Approval' },
+  price_list: { 'zh-CN': '价格表', 'en-US': 'Price list' },
   user: { 'zh-CN': '用户', 'en-US': 'User' },
   orgUnit: { 'zh-CN': '组织', 'en-US': 'Org unit' },
   apiToken: { 'zh-CN': 'API 令牌', 'en-US': 'API token' },

@@ -7,7 +7,7 @@ import { api, setCsrfToken } from '../api/client';
 import type { Me } from '../api/types';
 import { LanguageSwitch } from './LanguageSwitch';
 
-const MENU = ['leads', 'accounts', 'contacts', 'deals'] as const;
+const MENU = ['workbench', 'leads', 'accounts', 'contacts', 'deals'] as const;
 
 export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   const { t } = useTranslation();
@@ -20,23 +20,30 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
     setCsrfToken(null);
     queryClient.setQueryData(['me'], null);
   };
-  const selected = MENU.find((m) => location.pathname.startsWith(`/${m}`)) ?? 'leads';
+  const selected =
+    MENU.find((m) => m !== 'workbench' && location.pathname.startsWith(`/${m}`)) ?? 'workbench';
   return (
-    <Layout style={{ minHeight: '100vh' }}>
+    <Layout style={{ minHeight: '100vh', overflowX: 'hidden' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, padding: '0 16px' }}>
-        <Typography.Text strong style={{ color: '#fff', whiteSpace: 'nowrap' }}>
-          {t('app.name')}
-        </Typography.Text>
+        {screens.sm && (
+          <Typography.Text strong style={{ color: '#fff', whiteSpace: 'nowrap' }}>
+            {t('app.name')}
+          </Typography.Text>
+        )}
         <Menu
           theme="dark"
           mode="horizontal"
           selectedKeys={[selected]}
           style={{ flex: 1, minWidth: 0 }}
           items={MENU.map((key) => ({ key, label: t(`menu.${key}`) }))}
-          onClick={({ key }) => navigate(`/${key}`)}
+          onClick={({ key }) => navigate(key === 'workbench' ? '/' : `/${key}`)}
         />
         <Space>
-          {screens.md && <Typography.Text style={{ color: '#fff' }}>{me.user.name}</Typography.Text>}
+          {screens.md && (
+            <Typography.Text style={{ color: '#fff' }} data-value="">
+              {me.user.name}
+            </Typography.Text>
+          )}
           <LanguageSwitch />
           <Button size="small" onClick={signOut}>
             {t('app.signOut')}

@@ -2,6 +2,7 @@ import type { TableColumnsType } from 'antd';
 import { Tag } from 'antd';
 import type { TFunction } from 'i18next';
 import type { RecordBase } from '../api/types';
+import { fmtDate } from '../lib';
 
 export type ListEntity = 'leads' | 'accounts' | 'contacts' | 'deals';
 
@@ -16,28 +17,31 @@ export function formatMoney(fen: number, currency = 'CNY'): string {
 
 type Row = RecordBase & Record<string, unknown>;
 
+/** A user's data value (names, companies): marked so checks of the UI language can leave it out. */
+const dv = (v: unknown) => (v === null || v === undefined ? null : <span data-value="">{String(v)}</span>);
+
 /** Columns per entity; `sorter: true` marks the ones the server can sort by. */
 export function columnsFor(entity: ListEntity, t: TFunction): TableColumnsType<Row> {
   const owner = {
     title: t('list.owner'),
     dataIndex: 'ownerName',
-    render: (v: string | null) => v ?? <Tag>{t('list.pool')}</Tag>,
+    render: (v: string | null) => (v ? dv(v) : <Tag>{t('list.pool')}</Tag>),
   };
   const created = {
     title: t('list.createdAt'),
     dataIndex: 'createdAt',
     key: 'createdAt',
     sorter: true,
-    render: (v: string) => new Date(v).toLocaleDateString(),
+    render: (v: string) => fmtDate(v),
   };
   switch (entity) {
     case 'leads':
       return [
         { title: t('fields.leadName'), dataIndex: 'name', key: 'name', sorter: true },
-        { title: t('fields.companyName'), dataIndex: 'companyName' },
-        { title: t('fields.mobile'), dataIndex: 'mobile' },
+        { title: t('fields.companyName'), dataIndex: 'companyName', render: dv },
+        { title: t('fields.mobile'), dataIndex: 'mobile', render: dv },
         { title: t('fields.source'), dataIndex: 'source', render: (v: string) => t(`source.${v}`) },
-        { title: t('fields.grade'), dataIndex: 'grade' },
+        { title: t('fields.grade'), dataIndex: 'grade', render: dv },
         {
           title: t('fields.status'),
           dataIndex: 'status',
@@ -49,18 +53,18 @@ export function columnsFor(entity: ListEntity, t: TFunction): TableColumnsType<R
     case 'accounts':
       return [
         { title: t('fields.name'), dataIndex: 'name', key: 'name', sorter: true },
-        { title: t('fields.industry'), dataIndex: 'industry' },
-        { title: t('fields.region'), dataIndex: 'region' },
-        { title: t('fields.grade'), dataIndex: 'grade' },
-        { title: t('fields.creditCode'), dataIndex: 'creditCode' },
+        { title: t('fields.industry'), dataIndex: 'industry', render: dv },
+        { title: t('fields.region'), dataIndex: 'region', render: dv },
+        { title: t('fields.grade'), dataIndex: 'grade', render: dv },
+        { title: t('fields.creditCode'), dataIndex: 'creditCode', render: dv },
         owner,
         created,
       ];
     case 'contacts':
       return [
         { title: t('fields.leadName'), dataIndex: 'name', key: 'name', sorter: true },
-        { title: t('fields.title'), dataIndex: 'title' },
-        { title: t('fields.mobile'), dataIndex: 'mobile' },
+        { title: t('fields.title'), dataIndex: 'title', render: dv },
+        { title: t('fields.mobile'), dataIndex: 'mobile', render: dv },
         owner,
         created,
       ];

@@ -23,7 +23,13 @@ export interface CalendarConfig {
   closures: string[];
   /** Extra working days (YYYY-MM-DD) beyond the statutory ones. */
   extraWorkingDays: string[];
+  /** ISO weekdays worked (1 = Monday … 7 = Sunday); Monday–Friday when absent. */
+  workingWeekdays?: number[];
+  /** Follow the statutory holidays and 调休 make-up days (default true). */
+  statutoryHolidays?: boolean;
 }
+
+const WEEKDAY_NAMES = new Set(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
 
 export const DEFAULT_CALENDAR: CalendarConfig = {
   timeZone: 'Asia/Shanghai',
@@ -40,7 +46,15 @@ const MAX_DAYS_SCANNED = 3 * 366;
 export function isWorkingDay(cal: CalendarConfig, date: string): boolean {
   if (cal.closures.includes(date)) return false;
   if (cal.extraWorkingDays.includes(date)) return true;
-  return chineseDays.isWorkday(date);
+  const statutory = cal.statutoryHolidays !== false;
+  if (!cal.workingWeekdays && statutory) return chineseDays.isWorkday(date);
+  // A statutory holiday or make-up day (named for its festival) decides; otherwise the week does.
+  if (statutory) {
+    const detail = chineseDays.getDayDetail(date);
+    if (!WEEKDAY_NAMES.has(detail.name)) return detail.work;
+  }
+  const isoWeekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  return (cal.workingWeekdays ?? [1, 2, 3, 4, 5]).includes(isoWeekday);
 }
 
 function localDate(cal: CalendarConfig, at: Date): string {

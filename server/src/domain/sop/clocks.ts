@@ -43,17 +43,30 @@ export function clockTimes(
   } else {
     throw new RangeError(`time limit ${limit.key} has neither a duration nor a deadline`);
   }
-  // The warning counts back in clock time: "4 hours before" is 4 hours before, nights included.
+  return { dueAt, warnAt: warnAtFor(limit, start, dueAt) };
+}
+
+/** The warning counts back in clock time: "4 hours before" is 4 hours before, nights included. */
+export function warnAtFor(limit: TimeLimit, start: Date, dueAt: Date): Date | null {
   const w = limit.warnBefore;
-  const warnMs = !w
-    ? 0
-    : w.unit === 'minutes'
-      ? w.value * 60_000
-      : w.unit.endsWith('days')
-        ? w.value * 86_400_000
-        : w.value * 3_600_000;
-  const warnAt = w ? new Date(Math.max(start.getTime(), dueAt.getTime() - warnMs)) : null;
-  return { dueAt, warnAt };
+  if (!w) return null;
+  const warnMs =
+    w.unit === 'minutes' ? w.value * 60_000 : w.unit.endsWith('days') ? w.value * 86_400_000 : w.value * 3_600_000;
+  return new Date(Math.max(start.getTime(), dueAt.getTime() - warnMs));
+}
+
+/**
+ * A daily deadline recurs: after one working day's deadline (met or breached), the next one is
+ * the same time on the next working day — weekends, holidays and closures skipped, 调休 counted.
+ */
+export function nextDailyClockTimes(
+  cal: CalendarConfig,
+  limit: TimeLimit,
+  previousDue: Date,
+): { startedAt: Date; dueAt: Date; warnAt: Date | null } {
+  if (!limit.deadline) throw new RangeError(`time limit ${limit.key} has no deadline`);
+  const dueAt = workingDayAt(cal, previousDue, limit.deadline.time, 'next_working_day');
+  return { startedAt: previousDue, dueAt, warnAt: warnAtFor(limit, previousDue, dueAt) };
 }
 
 export type ClockStatus = 'running' | 'warned' | 'breached' | 'met' | 'cancelled';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Playbook } from './playbook';
 import { playbookFromYaml } from './validate';
 
-const FILES = ['deal.yaml', 'lead.yaml'];
+const FILES = ['deal.yaml', 'lead.yaml', 'order.yaml', 'ticket.yaml'];
 
 /** The playbooks every new tenant starts with, validated as any imported playbook is. */
 export function loadDefaultPlaybooks(): Playbook[] {

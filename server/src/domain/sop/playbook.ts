@@ -89,6 +89,12 @@ export const timeLimitSchema = z.strictObject({
     })
     .optional(),
   stopWhen: z.string().min(1).max(2000).optional(),
+  /**
+   * `activity`: every follow-up logged on the record starts the limit again from that moment
+   * ("untouched for 48 hours"). A `daily` deadline recurs instead: each working day's deadline is
+   * met by a follow-up logged since the previous one, and the next day's starts either way.
+   */
+  resetOn: z.enum(['activity']).optional(),
   warnBefore: duration.optional(),
   escalation: z.array(escalationStepSchema).max(10).default([]),
 });

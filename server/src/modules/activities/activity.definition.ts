@@ -10,6 +10,7 @@ import {
   requiredText,
 } from '../records/fields';
 import type { RecordDefinition } from '../records/record-definition';
+import { leadFirstContact } from '../sop/lead-sop.service';
 
 export const ACTIVITY_KINDS = ['call', 'visit', 'meeting', 'email', 'wechat', 'other'] as const;
 
@@ -139,5 +140,7 @@ export const activityDefinition: RecordDefinition<ActivityDto> = {
       },
       at: ctx.now,
     });
+    // The lead's SOP run follows: 线索获取 → 初步接触, with its stage event.
+    if (status !== lead.status) await leadFirstContact(ctx.trx, { id: lead.id, tenantId: ctx.actor.tenantId }, ctx.actor.userId, ctx.now);
   },
 };

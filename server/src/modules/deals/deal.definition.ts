@@ -14,6 +14,7 @@ import {
   requiredText,
 } from '../records/fields';
 import type { RecordDefinition } from '../records/record-definition';
+import { startRunOnCreate } from '../sop/run.service';
 
 const dealFields = {
   accountId: idRef,
@@ -130,6 +131,8 @@ export const dealDefinition: RecordDefinition<DealDto> = {
     }
     return out;
   },
+  // The deal's SOP run starts with it; a later stage than the first is for admin/sales ops only.
+  afterCreate: (row, ctx) => startRunOnCreate(ctx.trx, ctx.actor, 'deal', row, ctx.now),
   validateUpdate: (m) => {
     if (m.stage === 'lost' && !m.lostReason) {
       throw new AppError('VALIDATION_FAILED', {

@@ -40,7 +40,9 @@ const leadFields = {
 };
 
 export const createLeadInputSchema = z.strictObject({ ...leadFields, ownerId: idRef.nullable().optional() });
-export const updateLeadInputSchema = z.strictObject(leadFields).partial();
+// No `status` here: a lead's status changes only through POST /api/leads/:id/move (SOP gates).
+const { status: _status, ...updatableLeadFields } = leadFields;
+export const updateLeadInputSchema = z.strictObject(updatableLeadFields).partial();
 
 export const leadDtoSchema = z.object({
   ...recordDtoBase,

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent, diffRows, findAuditEventsForRecord } from '../audit/audit.repository';
+import { runAutomations } from '../automation/automation.hooks';
 import {
   claimIdempotencyKey,
   findIdempotentResponse,
@@ -189,6 +190,13 @@ export async function insertRecord(
     at: now,
   });
   await def.afterCreate?.(row, ctx);
+  await runAutomations(trx, {
+    tenantId: actor.tenantId,
+    event: 'record.created',
+    recordType: def.entity,
+    recordId: id,
+    record: row,
+  });
   return row;
 }
 
@@ -283,23 +291,53 @@ export async function updateRecord<T>(
 ): Promise<Versioned<T>> {
   try {
     return await database.db.transaction().execute(async (trx) => {
-      const now = nowIso();
-      const ctx: HookContext = { actor, now, trx };
-      const existing = await loadForWrite(trx, def, actor, id, expectedVersion);
-      await checkReferences(def, patch, ctx);
-      const columns = def.encode(patch);
-      const merged = { ...existing, ...columns };
-      def.validateUpdate?.(merged, existing, ctx);
-      if (def.checkDuplicates && !opts.allowDuplicate)
-        await def.checkDuplicates(merged, { ...ctx, selfId: id, existing });
-      const full = { ...columns, ...def.derive(merged, { ...ctx, existing }) };
-      const after = await writeVersioned(trx, def, actor, existing, full, 'update', now);
-      await opts.afterWrite?.(trx, existing, after);
+      const after = await updateRecordIn(
+        { actor, now: nowIso(), trx },
+        def,
+        id,
+        expectedVersion,
+        patch,
+        opts,
+      );
       return { dto: def.toDto(after, actor), version: after.version };
     });
   } catch (err) {
     throw mapUnique(def, err);
   }
+}
+
+/** An update inside the caller's transaction (automation writes through it); returns the new row. */
+export async function updateRecordIn(
+  ctx: HookContext,
+  def: RecordDefinition,
+  id: string,
+  expectedVersion: number | undefined,
+  patch: Record<string, unknown>,
+  opts: {
+    allowDuplicate?: boolean;
+    afterWrite?: (trx: Kysely<DB>, before: Row, after: Row) => Promise<void>;
+  } = {},
+): Promise<Row> {
+  const { actor, now, trx } = ctx;
+  const existing = await loadForWrite(trx, def, actor, id, expectedVersion);
+  await checkReferences(def, patch, ctx);
+  const columns = def.encode(patch);
+  const merged = { ...existing, ...columns };
+  def.validateUpdate?.(merged, existing, ctx);
+  if (def.checkDuplicates && !opts.allowDuplicate)
+    await def.checkDuplicates(merged, { ...ctx, selfId: id, existing });
+  const full = { ...columns, ...def.derive(merged, { ...ctx, existing }) };
+  const after = await writeVersioned(trx, def, actor, existing, full, 'update', now);
+  await opts.afterWrite?.(trx, existing, after);
+  await runAutomations(trx, {
+    tenantId: actor.tenantId,
+    event: 'record.updated',
+    recordType: def.entity,
+    recordId: id,
+    record: after,
+    previous: existing,
+  });
+  return after;
 }
 
 /** Soft delete: the record leaves every list and read, and can be restored (undo). */

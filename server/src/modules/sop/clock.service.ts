@@ -2,12 +2,21 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { type CalendarConfig, DEFAULT_CALENDAR } from '../../domain/calendar/business-calendar';
-import { addDuration, type ClockStatus, clockTimes, nextClockEvent } from '../../domain/sop/clocks';
+import { calendarConfigOf, settingsFromStored } from '../../domain/sop/calendar-settings';
+import {
+  addDuration,
+  type ClockStatus,
+  clockTimes,
+  nextClockEvent,
+  nextDailyClockTimes,
+} from '../../domain/sop/clocks';
 import { evaluateCondition } from '../../domain/sop/expressions';
-import type { Playbook, Stage } from '../../domain/sop/playbook';
+import type { Playbook, Stage, TimeLimit } from '../../domain/sop/playbook';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
+import { runClockAutomations } from '../automation/automation.hooks';
+import { notifySlaEvent } from '../notifications/sla-notify';
 
 export async function tenantCalendar(db: Kysely<DB>, tenantId: string): Promise<CalendarConfig> {
   const row = await db
@@ -15,7 +24,8 @@ export async function tenantCalendar(db: Kysely<DB>, tenantId: string): Promise<
     .select('definition')
     .where('tenantId', '=', tenantId)
     .executeTakeFirst();
-  if (row) return { ...DEFAULT_CALENDAR, ...(JSON.parse(row.definition) as Partial<CalendarConfig>) };
+  // The settings sales ops keep (PUT /api/settings/calendar): closures expanded to dates.
+  if (row) return calendarConfigOf(settingsFromStored(JSON.parse(row.definition)));
   const tenant = await db
     .selectFrom('tenants')
     .select('timeZone')
@@ -58,10 +68,16 @@ export async function startStageClocks(
 }
 
 /** Leaving a stage stops its clocks: those still running were met; breached ones stop escalating. */
-export async function stopStageClocks(trx: Kysely<DB>, runId: string, stageKey: string, at: string) {
+export async function stopStageClocks(
+  trx: Kysely<DB>,
+  runId: string,
+  stageKey: string,
+  at: string,
+  as: 'met' | 'cancelled' = 'met',
+) {
   await trx
     .updateTable('sopClocks')
-    .set({ status: 'met', stoppedAt: at, nextCheckAt: null })
+    .set({ status: as, stoppedAt: at, nextCheckAt: null })
     .where('runId', '=', runId)
     .where('stageKey', '=', stageKey)
     .where('status', 'in', ['running', 'warned'])
@@ -78,12 +94,85 @@ export async function stopStageClocks(trx: Kysely<DB>, runId: string, stageKey: 
 export interface SweepEvent {
   clockId: string;
   recordId: string;
-  kind: 'warn' | 'breach' | 'escalate' | 'stopped';
+  kind: 'warn' | 'breach' | 'escalate' | 'stopped' | 'met' | 'restarted';
   step?: number;
   notify?: string[];
 }
 
 const RECORD_TABLES: Record<string, 'deals' | 'leads'> = { deal: 'deals', lead: 'leads' };
+
+/** The activity column naming a record: a follow-up on it "touches" it. */
+const TOUCH_COLUMNS: Record<string, 'dealId' | 'leadId'> = { deal: 'dealId', lead: 'leadId' };
+
+/** The latest follow-up logged on the clock's record in (after, until], if any. */
+async function latestTouch(
+  trx: Kysely<DB>,
+  c: { tenantId: string; recordType: string; recordId: string },
+  after: string,
+  until: string,
+): Promise<string | undefined> {
+  const column = TOUCH_COLUMNS[c.recordType];
+  if (!column) return undefined;
+  const row = await trx
+    .selectFrom('activities')
+    .select((eb) => eb.fn.max('occurredAt').as('at'))
+    .where('tenantId', '=', c.tenantId)
+    .where(column, '=', c.recordId)
+    .where('deletedAt', 'is', null)
+    .where('occurredAt', '>', after)
+    .where('occurredAt', '<=', until)
+    .executeTakeFirst();
+  return row?.at ? new Date(String(row.at)).toISOString() : undefined;
+}
+
+/**
+ * The next working day's clock of a daily deadline, from the deadline just passed — while the
+ * record is still in the stage. Runs in the transaction that closed the previous one, so it
+ * starts exactly once.
+ */
+async function startNextDailyClock(
+  trx: Kysely<DB>,
+  c: {
+    tenantId: string;
+    runId: string;
+    recordType: string;
+    recordId: string;
+    stageKey: string;
+    runStageKey: string;
+    ownerId: string | null;
+    dueAt: string;
+  },
+  limit: TimeLimit,
+  cal: CalendarConfig,
+) {
+  if (c.runStageKey !== c.stageKey || !limit.deadline) return;
+  const run = await trx
+    .selectFrom('sopRuns')
+    .select(['stageKey', 'status', 'ownerId'])
+    .where('id', '=', c.runId)
+    .executeTakeFirst();
+  if (!run || run.status !== 'open' || run.stageKey !== c.stageKey) return;
+  const { dueAt, warnAt } = nextDailyClockTimes(cal, limit, new Date(c.dueAt));
+  await trx
+    .insertInto('sopClocks')
+    .values({
+      id: newId('clk'),
+      tenantId: c.tenantId,
+      runId: c.runId,
+      recordType: c.recordType,
+      recordId: c.recordId,
+      stageKey: c.stageKey,
+      limitKey: limit.key,
+      ownerId: run.ownerId,
+      startedAt: c.dueAt,
+      warnAt: warnAt?.toISOString() ?? null,
+      dueAt: dueAt.toISOString(),
+      status: 'running',
+      stoppedAt: null,
+      nextCheckAt: (warnAt ?? dueAt).toISOString(),
+    })
+    .execute();
+}
 
 /**
  * The SLA sweep: warns, breaches and escalates due clocks. Each transition is a conditional
@@ -107,7 +196,10 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
       'sopClocks.dueAt',
       'sopClocks.warnAt',
       'sopClocks.escalationStep',
+      'sopClocks.runId',
+      'sopClocks.startedAt',
       'sopRuns.playbookVersionId',
+      'sopRuns.stageKey as runStageKey',
     ])
     .where('sopClocks.status', 'in', ['running', 'warned', 'breached'])
     .where('sopClocks.nextCheckAt', '<=', now.toISOString())
@@ -132,109 +224,163 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
       ?.timeLimits.find((l) => l.key === c.limitKey);
     if (!limitDef) continue;
     const cal = await tenantCalendar(db, c.tenantId);
-    await db.transaction().execute(async (trx) => {
-      const at = now.toISOString();
-      const transition = (set: Record<string, unknown>) =>
-        trx
-          .updateTable('sopClocks')
-          .set(set)
-          .where('id', '=', c.id)
-          .where('status', '=', c.status)
-          .where('escalationStep', '=', c.escalationStep)
-          .executeTakeFirst()
-          .then((r) => Number(r.numUpdatedRows) === 1);
+    const mark = events.length;
+    try {
+      await db.transaction().execute(async (trx) => {
+        const at = now.toISOString();
+        const transition = (set: Record<string, unknown>) =>
+          trx
+            .updateTable('sopClocks')
+            .set(set)
+            .where('id', '=', c.id)
+            .where('status', '=', c.status)
+            .where('escalationStep', '=', c.escalationStep)
+            .executeTakeFirst()
+            .then((r) => Number(r.numUpdatedRows) === 1);
 
-      // A limit that is met by the record itself (e.g. first contact made) stops here.
-      if (limitDef.stopWhen && c.status !== 'breached') {
-        const table = RECORD_TABLES[c.recordType];
-        const record = table
-          ? await trx.selectFrom(table).selectAll().where('id', '=', c.recordId).executeTakeFirst()
-          : undefined;
-        const r = evaluateCondition(limitDef.stopWhen, {
-          record: record ?? {},
-          forms: {},
-          checklist: {},
-          approvals: {},
-          reason: null,
-        });
-        if (r.ok && r.value && (await transition({ status: 'met', stoppedAt: at, nextCheckAt: null }))) {
-          events.push({ clockId: c.id, recordId: c.recordId, kind: 'stopped' });
-          return;
+        // A limit that is met by the record itself (e.g. first contact made) stops here.
+        if (limitDef.stopWhen && c.status !== 'breached') {
+          const table = RECORD_TABLES[c.recordType];
+          const record = table
+            ? await trx.selectFrom(table).selectAll().where('id', '=', c.recordId).executeTakeFirst()
+            : undefined;
+          const r = evaluateCondition(limitDef.stopWhen, {
+            record: record ?? {},
+            forms: {},
+            checklist: {},
+            approvals: {},
+            reason: null,
+          });
+          if (r.ok && r.value && (await transition({ status: 'met', stoppedAt: at, nextCheckAt: null }))) {
+            events.push({ clockId: c.id, recordId: c.recordId, kind: 'stopped' });
+            return;
+          }
         }
-      }
-      const next = nextClockEvent(
-        {
-          status: c.status as ClockStatus,
-          dueAt: new Date(c.dueAt),
-          warnAt: c.warnAt ? new Date(c.warnAt) : null,
-          escalationStep: c.escalationStep,
-        },
-        limitDef,
-        cal,
-        now,
-      );
-      if (!next) return;
-      const firstStep = limitDef.escalation[0];
-      if (next.kind === 'warn') {
-        if (!(await transition({ status: 'warned', nextCheckAt: c.dueAt }))) return;
-        events.push({ clockId: c.id, recordId: c.recordId, kind: 'warn', notify: ['owner'] });
-      } else if (next.kind === 'breach') {
-        const nextCheck = firstStep
-          ? addDuration(cal, new Date(c.dueAt), firstStep.after).toISOString()
-          : null;
-        if (!(await transition({ status: 'breached', nextCheckAt: nextCheck }))) return;
-        try {
-          await trx
-            .insertInto('sopBreaches')
-            .values({
-              id: newId('brc'),
-              tenantId: c.tenantId,
-              clockId: c.id,
-              recordType: c.recordType,
-              recordId: c.recordId,
-              stageKey: c.stageKey,
-              limitKey: c.limitKey,
-              ownerId: c.ownerId,
-              dueAt: c.dueAt,
-              breachedAt: at,
-              reason: null,
-              reasonBy: null,
-              reasonAt: null,
-            })
-            .execute();
-        } catch (err) {
-          if (!isUniqueViolation(err)) throw err;
-          return;
+        // Follow-ups: an untouched-for limit starts again from the latest one; a daily deadline
+        // is met by one logged since the previous deadline, and the next day's clock starts.
+        if (c.status !== 'breached') {
+          const touched = await latestTouch(trx, c, c.startedAt, now < new Date(c.dueAt) ? at : c.dueAt);
+          if (touched && limitDef.resetOn === 'activity') {
+            const times = clockTimes(cal, limitDef, new Date(touched));
+            const restarted = await trx
+              .updateTable('sopClocks')
+              .set({
+                status: 'running',
+                startedAt: touched,
+                dueAt: times.dueAt.toISOString(),
+                warnAt: times.warnAt?.toISOString() ?? null,
+                nextCheckAt: (times.warnAt ?? times.dueAt).toISOString(),
+              })
+              .where('id', '=', c.id)
+              .where('status', '=', c.status)
+              .where('startedAt', '=', c.startedAt)
+              .executeTakeFirst();
+            if (Number(restarted.numUpdatedRows) === 1)
+              events.push({ clockId: c.id, recordId: c.recordId, kind: 'restarted' });
+            return;
+          }
+          if (touched && limitDef.deadline?.on === 'daily') {
+            if (!(await transition({ status: 'met', stoppedAt: touched, nextCheckAt: null }))) return;
+            events.push({ clockId: c.id, recordId: c.recordId, kind: 'met' });
+            await startNextDailyClock(trx, c, limitDef, cal);
+            return;
+          }
         }
-        events.push({ clockId: c.id, recordId: c.recordId, kind: 'breach', notify: ['owner'] });
-      } else {
-        const stepDef = limitDef.escalation[next.step]!;
-        const following = limitDef.escalation[next.step + 1];
-        const nextCheck = following
-          ? addDuration(cal, new Date(c.dueAt), following.after).toISOString()
-          : null;
-        if (!(await transition({ escalationStep: next.step + 1, nextCheckAt: nextCheck }))) return;
-        events.push({
-          clockId: c.id,
-          recordId: c.recordId,
-          kind: 'escalate',
-          step: next.step,
-          notify: stepDef.notify,
+        const next = nextClockEvent(
+          {
+            status: c.status as ClockStatus,
+            dueAt: new Date(c.dueAt),
+            warnAt: c.warnAt ? new Date(c.warnAt) : null,
+            escalationStep: c.escalationStep,
+          },
+          limitDef,
+          cal,
+          now,
+        );
+        if (!next) return;
+        const firstStep = limitDef.escalation[0];
+        if (next.kind === 'warn') {
+          if (!(await transition({ status: 'warned', nextCheckAt: c.dueAt }))) return;
+          events.push({ clockId: c.id, recordId: c.recordId, kind: 'warn', notify: ['owner'] });
+        } else if (next.kind === 'breach') {
+          const nextCheck = firstStep
+            ? addDuration(cal, new Date(c.dueAt), firstStep.after).toISOString()
+            : null;
+          if (!(await transition({ status: 'breached', nextCheckAt: nextCheck }))) return;
+          try {
+            await trx
+              .insertInto('sopBreaches')
+              .values({
+                id: newId('brc'),
+                tenantId: c.tenantId,
+                clockId: c.id,
+                recordType: c.recordType,
+                recordId: c.recordId,
+                stageKey: c.stageKey,
+                limitKey: c.limitKey,
+                ownerId: c.ownerId,
+                dueAt: c.dueAt,
+                breachedAt: at,
+                reason: null,
+                reasonBy: null,
+                reasonAt: null,
+              })
+              .execute();
+          } catch (err) {
+            if (!isUniqueViolation(err)) throw err;
+            return;
+          }
+          events.push({ clockId: c.id, recordId: c.recordId, kind: 'breach', notify: ['owner'] });
+          if (limitDef.deadline?.on === 'daily') await startNextDailyClock(trx, c, limitDef, cal);
+        } else {
+          const stepDef = limitDef.escalation[next.step]!;
+          const following = limitDef.escalation[next.step + 1];
+          const nextCheck = following
+            ? addDuration(cal, new Date(c.dueAt), following.after).toISOString()
+            : null;
+          if (!(await transition({ escalationStep: next.step + 1, nextCheckAt: nextCheck }))) return;
+          events.push({
+            clockId: c.id,
+            recordId: c.recordId,
+            kind: 'escalate',
+            step: next.step,
+            notify: stepDef.notify,
+          });
+        }
+        const last = events[events.length - 1]!;
+        // The step's notifications are written in its transaction: told once, with the step.
+        if (last.kind !== 'stopped') {
+          const stage = playbooks.get(c.playbookVersionId)?.stages.find((s) => s.key === c.stageKey);
+          await notifySlaEvent(trx, c, last as typeof last & { kind: 'warn' | 'breach' | 'escalate' }, {
+            stage: stage?.name ?? { 'zh-CN': c.stageKey, 'en-US': c.stageKey },
+            limit: limitDef.name,
+            timeZone: cal.timeZone,
+          });
+        }
+        await appendAuditEvent(trx, {
+          tenantId: c.tenantId,
+          actorId: null,
+          entity: c.recordType,
+          entityId: c.recordId,
+          action: 'update',
+          changes: {
+            note: `sla ${last.kind}${last.step !== undefined ? ` step ${last.step + 1}` : ''}: ${c.stageKey}/${c.limitKey}${last.notify ? ` → ${last.notify.join(', ')}` : ''}`,
+          },
+          at,
         });
-      }
-      const last = events[events.length - 1]!;
-      await appendAuditEvent(trx, {
-        tenantId: c.tenantId,
-        actorId: null,
-        entity: c.recordType,
-        entityId: c.recordId,
-        action: 'update',
-        changes: {
-          note: `sla ${last.kind}${last.step !== undefined ? ` step ${last.step + 1}` : ''}: ${c.stageKey}/${c.limitKey}${last.notify ? ` → ${last.notify.join(', ')}` : ''}`,
-        },
-        at,
+        await runClockAutomations(trx, c, last.kind, at);
       });
-    });
+    } catch (err) {
+      // Nothing of a rolled-back step happened. On SQLite another process (or connection) may
+      // hold the one write lock: that one does the step, or the next sweep does.
+      events.length = mark;
+      if (!isSqliteBusy(err)) throw err;
+    }
   }
   return events;
+}
+
+function isSqliteBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { newId } from '../../shared/ids';
-import { startStageClocks } from './clock.service';
-import { publishedPlaybook } from './deal-sop.service';
+import { leadStageOfStatus } from './run-adapters';
+import { enterStage, loadPlaybookVersion, startRun } from './run.service';
+import { findRun } from './sop-run.repository';
 
 /**
  * A lead that reaches an owner starts its run through the lead playbook, and with it the clock
  * of its first stage: first contact within 2 working hours, which stops when the first follow-up
- * is logged (首次触达). Runs inside the transaction that created or assigned the lead.
+ * is logged (首次触达). Runs inside the transaction that created or assigned the lead. Its stage
+ * moves (POST /api/leads/:id/move) go through the generic run service.
  */
 export async function startLeadRun(
   trx: Kysely<DB>,
@@ -15,32 +16,41 @@ export async function startLeadRun(
   at: string,
 ): Promise<void> {
   if (!lead.ownerId) return;
-  const existing = await trx
-    .selectFrom('sopRuns')
-    .select('id')
-    .where('tenantId', '=', lead.tenantId)
-    .where('recordType', '=', 'lead')
-    .where('recordId', '=', lead.id)
-    .executeTakeFirst();
-  if (existing) return;
-  const pb = await publishedPlaybook(trx, lead.tenantId, 'lead');
-  const first = pb.playbook.stages[0]!;
-  const run = {
-    id: newId('run'),
+  await startRun(trx, {
     tenantId: lead.tenantId,
     recordType: 'lead',
     recordId: lead.id,
-    playbookId: pb.playbookId,
-    playbookVersionId: pb.versionId,
-    stageKey: first.key,
-    stageEnteredAt: at,
-    checklist: '{}',
-    forms: '{}',
     ownerId: lead.ownerId,
-    status: 'open',
-    createdAt: at,
-    updatedAt: at,
-  };
-  await trx.insertInto('sopRuns').values(run).execute();
-  await startStageClocks(trx, run, first, at);
+    at,
+  });
+}
+
+/**
+ * The first follow-up on a lead is its first contact: the lead moves from its first stage to
+ * 初步接触 (its status becomes `contacted`), the 首次触达 action counts as done, and the move is a
+ * stage event by whoever logged the follow-up. Called in the transaction that logged it.
+ */
+export async function leadFirstContact(
+  trx: Kysely<DB>,
+  lead: { id: string; tenantId: string },
+  actorId: string,
+  at: string,
+): Promise<void> {
+  const run = await findRun(trx, lead.tenantId, 'lead', lead.id);
+  if (!run || run.status !== 'open') return;
+  const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
+  const first = playbook.stages[0]!;
+  if (run.stageKey !== first.key) return;
+  const target = playbook.stages.find((s) => s.key === leadStageOfStatus('contacted', playbook));
+  if (!target || target.key === first.key || !first.allowedNext.includes(target.key)) return;
+  const action = first.checklist.find((a) => a.key === 'first_contact');
+  if (action) {
+    run.state.checklist[action.key] = { doneAt: at, doneBy: actorId };
+    await trx
+      .updateTable('sopRuns')
+      .set({ checklist: JSON.stringify(run.state.checklist) })
+      .where('id', '=', run.id)
+      .execute();
+  }
+  await enterStage(trx, run, { from: first.key, to: target, at, actorId, reason: 'first_contact' });
 }

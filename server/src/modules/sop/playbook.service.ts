@@ -6,15 +6,18 @@ import { playbookFromYaml, playbookToYaml, validatePlaybook } from '../../domain
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
-import { publishedDealPlaybook } from './deal-sop.service';
+import { loadDefaultPlaybooks } from '../../domain/sop/default-playbooks';
+import { moveRunOnPublish, publishedPlaybook } from './run.service';
 
 function assertDesigner(actor: Actor) {
   if (!ROLE_POLICIES[actor.role].administers) throw new AppError('FORBIDDEN');
 }
 
 export async function listPlaybooks(database: Database, actor: Actor) {
-  // Every tenant has at least the default deal playbook.
-  await database.db.transaction().execute((trx) => publishedDealPlaybook(trx, actor.tenantId));
+  // Every tenant has the default playbook of each process (lead, deal, order, ticket).
+  await database.db.transaction().execute(async (trx) => {
+    for (const p of loadDefaultPlaybooks()) await publishedPlaybook(trx, actor.tenantId, p.process);
+  });
   const playbooks = await database.db
     .selectFrom('playbooks')
     .selectAll()
@@ -160,7 +163,7 @@ export async function publishVersion(
     if (input.openRecords === 'move') {
       const runs = await trx
         .selectFrom('sopRuns')
-        .select(['id', 'stageKey', 'recordId', 'recordType'])
+        .select(['id', 'stageKey', 'recordId', 'recordType', 'ownerId'])
         .where('playbookId', '=', version.playbookId)
         .where('status', '=', 'open')
         .execute();
@@ -176,11 +179,7 @@ export async function publishVersion(
       }
       for (const run of runs) {
         const to = mapping[run.stageKey] ?? run.stageKey;
-        await trx
-          .updateTable('sopRuns')
-          .set({ playbookVersionId: versionId, stageKey: to, updatedAt: now })
-          .where('id', '=', run.id)
-          .execute();
+        await moveRunOnPublish(trx, actor, run, { id: versionId, playbook: definition }, to, now);
         moved++;
       }
     }

@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { openDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { ENCODINGS } from '../modules/import/file-reader';
+import { assertFileSize, prepareImport } from '../modules/import/import.service';
+import { commitImport } from '../modules/import/import-commit.service';
+import { IMPORTABLE } from '../modules/import/import-fields';
+import { loadPreset, PRESETS } from '../modules/import/presets/presets';
+import { rejectedFile } from '../modules/import/rejected-file';
+import { AppError } from '../shared/errors';
+import { parseInput } from '../shared/validation';
+import { cliActor } from './cli-actor';
+import { reportError } from './output';
+
+const importOptionsSchema = z.strictObject({
+  entity: z.enum(IMPORTABLE).optional(),
+  preset: z.enum(Object.keys(PRESETS) as [string, ...string[]]).optional(),
+  mapping: z.string().min(1).optional(),
+  tenant: z.string().min(1).optional(),
+  as: z.string().min(1).optional(),
+  from: z.string().min(1).optional(),
+  encoding: z.enum(ENCODINGS).optional(),
+  dryRun: z.boolean().optional(),
+});
+
+/** `[#####.....] 120/500 rows` on stderr, redrawn in place on a terminal. */
+function progressBar(label: string) {
+  let last = '';
+  return (done: number, total: number) => {
+    const width = 30;
+    const filled = total ? Math.round((done / total) * width) : width;
+    const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+    if (line === last) return;
+    last = line;
+    process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
+    if (process.stderr.isTTY && done >= total) process.stderr.write('\n');
+  };
+}
+
+export async function importCommand(
+  databaseUrl: string,
+  file: string | undefined,
+  raw: Record<string, unknown>,
+) {
+  const o = parseInput(importOptionsSchema, raw);
+  const database = openDatabase(databaseUrl);
+  try {
+    await migrateToLatest(database);
+    if (o.preset) {
+      const bars = new Map<string, ReturnType<typeof progressBar>>();
+      const r = await loadPreset(database.db, o.preset, {
+        tenant: o.tenant,
+        from: o.from,
+        progress: (what, done, total) => {
+          if (!bars.has(what)) bars.set(what, progressBar(what.padEnd(9)));
+          bars.get(what)!(done, total);
+        },
+      });
+      const counts = Object.entries(r.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      console.log(`loaded ${r.preset} into tenant ${r.tenantId} in ${r.seconds}s: ${counts}`);
+      return;
+    }
+    if (!o.entity || !file) {
+      throw new AppError('VALIDATION_FAILED', {
+        field: o.entity ? 'file' : 'entity',
+        issues: [{ field: o.entity ? 'file' : 'entity', code: 'required' }],
+      });
+    }
+    if (!existsSync(file)) {
+      throw new AppError('REFERENCE_NOT_FOUND', { field: 'file', params: { entity: 'record', field: file } });
+    }
+    assertFileSize(statSync(file).size); // before reading it
+    const actor = await cliActor(database.db, { tenant: o.tenant, as: o.as });
+    // --mapping: a saved mapping's name or id, or a JSON file { "header": "field" }.
+    const mappingFromFile =
+      o.mapping && existsSync(o.mapping) ? JSON.parse(readFileSync(o.mapping, 'utf8')) : undefined;
+    const job = await prepareImport(database, actor, {
+      entity: o.entity,
+      fileName: file,
+      content: readFileSync(file),
+      encoding: o.encoding,
+      mapping: mappingFromFile,
+      mappingId: mappingFromFile ? undefined : o.mapping,
+    });
+    const mapped = Object.entries(job.mapping)
+      .map(([h, f]) => `${h} → ${f ?? '(ignored)'}`)
+      .join(', ');
+    console.log(`${file}: ${job.format}${job.encoding ? ` (${job.encoding})` : ''}; columns: ${mapped}`);
+    let final = job;
+    if (!o.dryRun && job.counts.valid > 0)
+      final = await commitImport(database, actor, job.id, progressBar('import'));
+    const c = final.counts;
+    console.log(
+      `${o.dryRun ? 'dry run, nothing created' : `import ${final.id} ${final.status}`}: ${c.total} rows, ${c.valid} valid, ${c.created} created, ${c.skipped} already imported, ${c.rejected} rejected`,
+    );
+    for (const r of final.rejected.slice(0, 10)) {
+      console.log(`  row ${r.rowNo}: ${r.errors.map((e) => e.message).join('; ')}`);
+    }
+    if (c.rejected > 0) {
+      const out = rejectedPath(file);
+      const f = await rejectedFile(database, actor, final.id, 'csv');
+      writeFileSync(out, f.buffer);
+      console.log(`rejected rows with their errors: ${out} (fix and import again)`);
+      process.exitCode = 2;
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+function rejectedPath(file: string): string {
+  return `${file.replace(/\.(csv|xlsx|txt)$/i, '')}.rejected.csv`;
+}
+
+/**
+ * `salesops import` — a file into one entity, or a public data set as a preset.
+ *
+ * @example
+ *   salesops import --entity leads ./展会名单.csv --tenant 示例科技有限公司 --dry-run
+ *   salesops import --entity accounts ./customers.xlsx --mapping 老CRM客户
+ *   salesops import --preset maven-crm-sales-opportunities --tenant "Maven CRM 示例"
+ */
+export function registerImportCommand(program: Command, databaseUrl: () => string): void {
+  program
+    .command('import')
+    .description('Import a CSV (UTF-8/GBK) or XLSX file, or load a data-set preset (--preset)')
+    .argument('[file]', 'the file to import')
+    .option('--entity <entity>', `one of ${IMPORTABLE.join(', ')}`)
+    .option('--mapping <mapping>', 'a saved mapping (name or id) or a JSON file {"header": "field"}')
+    .option('--tenant <tenant>', 'tenant id or name (optional when the database has one tenant)')
+    .option('--as <email>', 'import as this user (default: the first admin or sales-ops user)')
+    .option('--encoding <encoding>', `CSV encoding, one of ${ENCODINGS.join(', ')} (default: detected)`)
+    .option('--dry-run', 'validate and report only; create nothing')
+    .option('--preset <name>', `load a data set: ${Object.keys(PRESETS).join(', ')}`)
+    .option('--from <dir>', 'where the data sets are (default: ../shared/datasets next to the repository)')
+    .action(async (file: string | undefined, opts: Record<string, unknown>) => {
+      try {
+        await importCommand(databaseUrl(), file, opts);
+      } catch (err) {
+        reportError(err);
+      }
+    });
+}

@@ -1,0 +1,238 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../../auth/actor';
+import type { Database } from '../../db/database';
+import type { DB } from '../../db/schema';
+import { AppError, type FieldIssue } from '../../shared/errors';
+import type { Locale } from '../../shared/locale';
+import { errorMessage } from '../../shared/messages';
+import { appendAuditEvent } from '../audit/audit.repository';
+import { updateIfVersion } from '../records/record.repository';
+import { insertRecord } from '../records/record.service';
+import type { HookContext } from '../records/record-definition';
+import {
+  findImportedFingerprints,
+  findRecordVersions,
+  findRows,
+  type ImportJobRow,
+  type ImportRowRow,
+  transitionJob,
+  updateJob,
+  updateRow,
+} from './import.repository';
+import { entitySpec, type ImportJobView, type ImportReport, jobView, loadJobOrThrow } from './import.service';
+
+const BATCH = 100;
+
+function issuesOf(err: unknown, locale: Locale): FieldIssue[] {
+  if (err instanceof AppError) {
+    if (err.issues?.length) return err.issues;
+    if (err.code === 'DUPLICATE_CUSTOMER') {
+      return [
+        {
+          field: err.field ?? 'name',
+          code: 'duplicate_customer',
+          params: { name: String(err.params.name), owner: String(err.params.owner) },
+        },
+      ];
+    }
+    const detail = errorMessage(err.code, { ...err.params, field: err.field ?? '' }, locale);
+    return [{ field: err.field ?? 'row', code: 'import_failed', params: { detail } }];
+  }
+  return [
+    {
+      field: 'row',
+      code: 'import_failed',
+      params: { detail: err instanceof Error ? err.message.slice(0, 200) : 'error' },
+    },
+  ];
+}
+
+/**
+ * Creates the valid rows of a validated job through the same insert path as the API, in batched
+ * transactions. A batch that fails is rolled back whole and retried row by row, so that one bad
+ * row is reported as rejected and never leaves half a batch behind. Progress (rows done / total)
+ * is written after every batch and readable with GET /api/imports/:id while this runs.
+ */
+export async function commitImport(
+  database: Database,
+  actor: Actor,
+  id: string,
+  onProgress?: (done: number, total: number) => void | Promise<void>,
+): Promise<ImportJobView> {
+  const job = await beginCommit(database, actor, id);
+  return runCommit(database, actor, job, onProgress);
+}
+
+/** Marks a validated job as running (once: a second commit of the same job answers 409). */
+export async function beginCommit(database: Database, actor: Actor, id: string): Promise<ImportJobRow> {
+  const job = await loadJobOrThrow(database.db, actor, id);
+  entitySpec(job.entity);
+  if (!(await transitionJob(database.db, job.id, 'validated', 'running', new Date().toISOString()))) {
+    throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
+  }
+  return job;
+}
+
+export async function runCommit(
+  database: Database,
+  actor: Actor,
+  job: ImportJobRow,
+  onProgress?: (done: number, total: number) => void | Promise<void>,
+): Promise<ImportJobView> {
+  const { db } = database;
+  const spec = entitySpec(job.entity);
+  let done = 0;
+  let created = 0;
+  let lateRejected = 0;
+  let lateSkipped = 0;
+  try {
+    let after = 0;
+    for (;;) {
+      const batch = await findRows(db, job.id, { status: ['valid'], limit: BATCH, afterRowNo: after });
+      if (!batch.length) break;
+      after = batch[batch.length - 1]!.rowNo;
+      let outcome: Outcome;
+      try {
+        outcome = await db.transaction().execute((trx) => importBatch(trx, actor, spec.def, batch));
+      } catch {
+        outcome = { created: [], skipped: 0, rejected: 0 };
+        for (const row of batch) {
+          try {
+            const one = await db.transaction().execute((trx) => importBatch(trx, actor, spec.def, [row]));
+            outcome.created.push(...one.created);
+            outcome.skipped += one.skipped;
+          } catch (err) {
+            await updateRow(db, row.id, { status: 'rejected', errors: JSON.stringify(issuesOf(err, actor.locale)) });
+            outcome.rejected++;
+          }
+        }
+      }
+      // The version each record has right after its import: undo deletes only unchanged ones.
+      const versions = await findRecordVersions(
+        db,
+        spec.def.table,
+        actor.tenantId,
+        outcome.created.map((c) => c.recordId),
+      );
+      for (const c of outcome.created) {
+        await updateRow(db, c.rowId, { recordVersion: versions.get(c.recordId)?.version ?? 1 });
+      }
+      done += batch.length;
+      created += outcome.created.length;
+      lateRejected += outcome.rejected;
+      lateSkipped += outcome.skipped;
+      await updateJob(db, job.id, {
+        doneRows: done,
+        createdRows: created,
+        updatedAt: new Date().toISOString(),
+      });
+      await onProgress?.(done, job.validRows);
+    }
+    const now = new Date().toISOString();
+    await updateJob(db, job.id, {
+      status: 'committed',
+      committedAt: now,
+      updatedAt: now,
+      createdRows: created,
+      validRows: job.validRows - lateRejected - lateSkipped,
+      rejectedRows: job.rejectedRows + lateRejected,
+      skippedRows: job.skippedRows + lateSkipped,
+    });
+  } catch (err) {
+    await updateJob(db, job.id, { status: 'failed', updatedAt: new Date().toISOString() });
+    throw err;
+  }
+  return jobView(db, actor, await loadJobOrThrow(db, actor, job.id));
+}
+
+interface Outcome {
+  created: Array<{ rowId: string; recordId: string }>;
+  skipped: number;
+  rejected: number;
+}
+
+async function importBatch(
+  trx: Kysely<DB>,
+  actor: Actor,
+  def: Parameters<typeof insertRecord>[1],
+  rows: ImportRowRow[],
+): Promise<Outcome> {
+  const ctx: HookContext = { actor, now: new Date().toISOString(), trx };
+  // Another import of the same rows may have committed since this one was validated.
+  const imported = await findImportedFingerprints(
+    trx,
+    actor.tenantId,
+    rows[0]!.entity,
+    rows.map((r) => r.fingerprint),
+  );
+  const out: Outcome = { created: [], skipped: 0, rejected: 0 };
+  for (const row of rows) {
+    if (imported.has(row.fingerprint)) {
+      await updateRow(trx, row.id, { status: 'skipped' });
+      out.skipped++;
+      continue;
+    }
+    const record = await insertRecord(ctx, def, JSON.parse(row.input ?? '{}'));
+    await updateRow(trx, row.id, { status: 'imported', recordId: record.id });
+    imported.add(row.fingerprint);
+    out.created.push({ rowId: row.id, recordId: record.id });
+  }
+  return out;
+}
+
+/**
+ * Undoes a whole import in one transaction: every record still exactly as imported (same
+ * version) is soft-deleted with an audit event; records changed since are kept and listed.
+ */
+export async function undoImport(database: Database, actor: Actor, id: string): Promise<ImportJobView> {
+  const { db } = database;
+  const job = await loadJobOrThrow(db, actor, id);
+  if (job.status !== 'committed')
+    throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
+  const spec = entitySpec(job.entity);
+  const table = spec.def.table;
+  await db.transaction().execute(async (trx) => {
+    const now = new Date().toISOString();
+    if (!(await transitionJob(trx, job.id, 'committed', 'undone', now))) {
+      throw new AppError('INVALID_STATE', { params: { reason: 'import changed meanwhile' } });
+    }
+    const rows = await findRows(trx, job.id, { status: ['imported'] });
+    const current = await findRecordVersions(
+      trx,
+      table,
+      actor.tenantId,
+      rows.map((r) => r.recordId!),
+    );
+    const changed: Array<{ rowNo: number; recordId: string }> = [];
+    let undone = 0;
+    for (const row of rows) {
+      const c = current.get(row.recordId!);
+      const unchanged = c && !c.deletedAt && c.version === row.recordVersion;
+      if (
+        !unchanged ||
+        !(await updateIfVersion(trx, table, actor.tenantId, row.recordId!, c.version, {
+          deletedAt: now,
+          updatedAt: now,
+        }))
+      ) {
+        changed.push({ rowNo: row.rowNo, recordId: row.recordId! });
+        continue;
+      }
+      await appendAuditEvent(trx, {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        entity: spec.entity,
+        entityId: row.recordId!,
+        action: 'delete',
+        changes: { before: { deletedAt: null }, after: { deletedAt: now }, note: `import ${job.id} undone` },
+        at: now,
+      });
+      await updateRow(trx, row.id, { status: 'undone' });
+      undone++;
+    }
+    const report = JSON.parse(job.report) as ImportReport;
+    report.undo = { undone, changed };
+    await updateJob(trx, job.id, { undoneAt: now, updatedAt: now, report: JSON.stringify(report) });
+  });
+  return jobView(db, actor, await loadJobOrThrow(db, actor, id));
+}

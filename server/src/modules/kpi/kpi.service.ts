@@ -1,0 +1,161 @@
+import type { Actor } from '../../auth/actor';
+import type { Database } from '../../db/database';
+import {
+  aggregate,
+  type GroupContext,
+  groupFacts,
+  type KpiCell,
+  type KpiFact,
+} from '../../domain/kpi/aggregate';
+import { type Dimension, findKpi, KPI_DEFINITIONS, type KpiDefinition } from '../../domain/kpi/definitions';
+import { isTimeDimension } from '../../domain/kpi/periods';
+import { AppError } from '../../shared/errors';
+import { findProductNames } from './kpi.repository';
+import type { KpiQuery, KpiRecordsQuery } from './kpi.schemas';
+import { DEAL_STAGE_ORDER, loadFacts } from './kpi-facts';
+import { type KpiScope, resolveScope } from './kpi-scope';
+
+const NONE = '-';
+
+export function kpiDto(def: KpiDefinition) {
+  return {
+    key: def.key,
+    name: def.name,
+    unit: def.unit,
+    direction: def.direction,
+    dimensions: def.dimensions,
+    formula: def.formula,
+    available: !!def.compute,
+    ...(def.requires ? { requires: def.requires } : {}),
+  };
+}
+
+/** The KPI library (指标库). */
+export function listKpis() {
+  return { items: KPI_DEFINITIONS.map(kpiDto) };
+}
+
+function computableKpiOrThrow(key: string, by: Dimension | undefined) {
+  const def = findKpi(key);
+  if (!def) throw new AppError('KPI_NOT_FOUND', { field: 'key', params: { key } });
+  if (!def.compute) throw new AppError('KPI_NOT_AVAILABLE', { field: 'key', params: { key } });
+  if (by && !def.dimensions.includes(by)) {
+    throw new AppError('VALIDATION_FAILED', {
+      field: 'by',
+      issues: [{ field: 'by', code: 'invalid_value' }],
+    });
+  }
+  return { def, compute: def.compute };
+}
+
+function repCounter(scope: KpiScope, actor: Actor, by: Dimension | undefined) {
+  const reps = scope.users.filter(
+    (u) =>
+      u.role === 'rep' &&
+      u.status === 'active' &&
+      (actor.readableOwners === 'all' || actor.readableOwners.has(u.id)) &&
+      (!scope.owners || scope.owners.includes(u.id)),
+  );
+  return (groupKey: string | undefined) => {
+    if (groupKey === undefined || !by || isTimeDimension(by)) return reps.length;
+    if (by === 'rep') return groupKey === NONE ? 0 : 1;
+    if (by === 'team') return reps.filter((r) => (r.orgUnitId ?? NONE) === groupKey).length;
+    return 0;
+  };
+}
+
+async function labeller(
+  database: Database,
+  actor: Actor,
+  scope: KpiScope,
+  by: Dimension | undefined,
+  keys: string[],
+) {
+  const products =
+    by === 'product'
+      ? await findProductNames(
+          database.db,
+          actor.tenantId,
+          keys.filter((k) => k !== NONE),
+        )
+      : undefined;
+  return (key: string): string => {
+    if (key === NONE) return actor.locale === 'en-US' ? '(none)' : '（未指定）';
+    if (by === 'rep') return scope.userName(key) ?? key;
+    if (by === 'team') return scope.unitName(key) ?? key;
+    if (products) return products.get(key) ?? key;
+    return key;
+  };
+}
+
+async function factsFor(database: Database, actor: Actor, key: string, query: KpiQuery) {
+  const { def, compute } = computableKpiOrThrow(key, query.by);
+  const scope = await resolveScope(database.db, actor, query);
+  const facts = await loadFacts(database.db, actor, scope, compute.facts);
+  const groupCtx: GroupContext = { timeZone: scope.timeZone, unitOf: scope.unitOf };
+  return { def, compute, scope, facts, groupCtx };
+}
+
+/**
+ * One KPI over the period, in total and sliced by a dimension. The API, the CLI and the screens
+ * all read numbers from here.
+ */
+export async function computeKpi(database: Database, actor: Actor, key: string, query: KpiQuery) {
+  const { def, compute, scope, facts, groupCtx } = await factsFor(database, actor, key, query);
+  const ctx = { stageOrder: DEAL_STAGE_ORDER, repCount: repCounter(scope, actor, query.by) };
+  const total = aggregate(compute.aggregate, facts, ctx);
+  let groups: Array<{ key: string; label: string } & KpiCell> = [];
+  if (query.by) {
+    const grouped = groupFacts(facts, query.by, groupCtx);
+    const label = await labeller(database, actor, scope, query.by, [...grouped.keys()]);
+    groups = [...grouped.entries()]
+      .map(([k, list]) => ({ key: k, label: label(k), ...aggregate(compute.aggregate, list, ctx, k) }))
+      .filter((g) => g.count > 0);
+  }
+  return {
+    kpi: kpiDto(def),
+    from: scope.from,
+    to: scope.to,
+    timeZone: scope.timeZone,
+    by: query.by ?? null,
+    total,
+    groups,
+  };
+}
+
+function recordDto(f: KpiFact) {
+  return {
+    entity: f.entity,
+    id: f.id,
+    name: f.name,
+    ownerId: f.ownerId,
+    at: f.at,
+    ...(f.amount !== undefined ? { amount: f.amount } : {}),
+    ...(f.hit !== undefined ? { counted: f.hit } : {}),
+    ...(f.stage !== undefined ? { stage: f.stage } : {}),
+    ...(f.hours !== undefined ? { hours: Math.round(f.hours * 100) / 100 } : {}),
+  };
+}
+
+/** The records behind a KPI number (drill-down): the same facts the number was computed from. */
+export async function kpiRecords(database: Database, actor: Actor, key: string, query: KpiRecordsQuery) {
+  if (query.group !== undefined && !query.by) {
+    throw new AppError('VALIDATION_FAILED', { field: 'by', issues: [{ field: 'by', code: 'required' }] });
+  }
+  const { facts, groupCtx, scope } = await factsFor(database, actor, key, query);
+  let list = facts.filter((f) => !f.previous);
+  if (query.by && query.group !== undefined) {
+    const grouped = groupFacts(list, query.by, groupCtx);
+    list = grouped.get(query.group) ?? [];
+  }
+  if (query.stage) list = list.filter((f) => f.stage === query.stage);
+  return {
+    kpi: key,
+    from: scope.from,
+    to: scope.to,
+    by: query.by ?? null,
+    group: query.group ?? null,
+    total: list.length,
+    items: list.slice(0, query.limit).map(recordDto),
+  };
+}

@@ -1,0 +1,403 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+// The core screens in Debian's chromium against the real server (SQLite, demo company):
+// workbench, leads, record pages with the SOP panel, the deals kanban, breaches and English.
+const ROOT = join(import.meta.dirname, '..', '..');
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REP = 'rep01@demo.salesops.cn';
+const MANAGER = 'manager.sh1@demo.salesops.cn';
+const CJK = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A signed-in API client for preparing data, as a user of the demo company. */
+async function apiAs(base: string, email: string) {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: 'demo1234' }),
+  });
+  assert.equal(res.status, 200, `login ${email}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken, user } = (await res.json()) as { csrfToken: string; user: { id: string; name: string } };
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        Cookie: cookie,
+        'X-CSRF-Token': csrfToken,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = await r.json().catch(() => ({}));
+    assert.ok(r.ok, `${method} ${path} → ${r.status} ${JSON.stringify(data)}`);
+    return data as T;
+  };
+  return { user, call };
+}
+
+/** The visible UI text without the user's data (elements marked data-value) and the language button. */
+async function uiText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const clone = document.body.cloneNode(true) as HTMLElement;
+    for (const el of clone.querySelectorAll('[data-value], [data-testid="language-switch"], script, style'))
+      el.remove();
+    const placeholders = [...document.querySelectorAll('input, textarea')]
+      .map((el) => (el as HTMLInputElement).placeholder)
+      .join(' ');
+    return `${clone.textContent ?? ''} ${placeholders}`;
+  });
+}
+
+function assertNoCjk(text: string, where: string) {
+  const found = text.match(new RegExp(CJK.source, 'g'));
+  assert.ok(
+    !found,
+    `${where} still has Chinese: ${text
+      .match(/[\u3400-\u9fff]+/g)
+      ?.slice(0, 20)
+      .join(' | ')}`,
+  );
+}
+
+describe('core screens', () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let base: string;
+  let dir: string;
+  let breachDeal: { id: string; name: string };
+  const stamp = Date.now().toString(36);
+  const company = `杭州测试${stamp}科技有限公司`;
+  const leadName = `王测试${stamp}`;
+  const dealName = `${company}数字化项目`;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'salesops-e2e-core-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'server/bin/salesops.mjs'),
+        '--database-url',
+        join(dir, 'e2e.db'),
+        'serve',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--demo-if-empty',
+      ],
+      {
+        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: join(ROOT, 'web/dist') },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    for (let i = 0; i < 120; i++) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+    });
+    // The breach for the manager: a demo deal of rep01 that entered 初步接触 long ago. Opening its
+    // SOP panel starts its run, whose "48 hours untouched" clock started when the stage was
+    // entered and is therefore already overdue; the server's SLA sweep (every 30 s) breaches it.
+    const rep = await apiAs(base, REP);
+    const deals = await rep.call<{ items: { id: string; name: string; stageEnteredAt: string }[] }>(
+      'GET',
+      `/api/deals?ownerId=${rep.user.id}&stage=initial_contact&status=open&sort=stageEnteredAt&limit=1`,
+    );
+    const old = deals.items[0];
+    assert.ok(old, 'rep01 has a demo deal in 初步接触');
+    assert.ok(Date.now() - Date.parse(old.stageEnteredAt) > 48 * 3_600_000, 'entered more than 48 h ago');
+    await rep.call('GET', `/api/deals/${old.id}/sop`);
+    breachDeal = { id: old.id, name: old.name };
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function signIn(page: Page, email: string) {
+    await page.goto(base);
+    await page.getByLabel('邮箱').fill(email);
+    await page.getByLabel('密码').fill('demo1234');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByRole('menuitem', { name: '工作台' }).waitFor();
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+
+  it('a rep creates a lead, logs the first contact, converts it and moves the deal through gated stages', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, REP);
+    await page.getByTestId('wb-tasks').waitFor();
+    await page
+      .getByTestId('wb-clocks')
+      .locator('[data-testid="sla-left"], [data-testid="sla-overdue"]')
+      .first()
+      .waitFor();
+    await shot(page, '10-workbench.png');
+
+    // New lead: the form checks the mobile like the server does.
+    await page.getByRole('menuitem', { name: '线索' }).click();
+    await page.getByTestId('create-lead').click();
+    const drawer = page.locator('.ant-drawer-content-wrapper');
+    await drawer.getByLabel('姓名').fill(leadName);
+    await drawer.getByLabel('公司').fill(company);
+    await drawer.getByLabel('手机').fill('12345');
+    await page.getByTestId('create-lead-submit').click();
+    await drawer.getByText('手机号格式不正确').waitFor();
+    const mobile = `139${String(Date.now()).slice(-8)}`;
+    await drawer.getByLabel('手机').fill(mobile);
+    await shot(page, '11-create-lead.png');
+    await page.getByTestId('create-lead-submit').click();
+    await page.waitForURL(/\/leads\/lead_/);
+    await page.getByTestId('record-name').getByText(leadName).waitFor();
+    const leadUrl = page.url();
+
+    // 查重: a second lead with the same company is refused and names the existing owner.
+    const me = (await page.evaluate(async () => (await (await fetch('/api/auth/me')).json()).user)) as {
+      name: string;
+    };
+    await page.getByRole('menuitem', { name: '线索' }).click();
+    await page.getByTestId('create-lead').click();
+    await drawer.getByLabel('姓名').fill(`李重复${stamp}`);
+    await drawer.getByLabel('公司').fill(company);
+    await page.getByTestId('create-lead-submit').click();
+    const dupError = page.getByTestId('create-lead-error');
+    await dupError.waitFor();
+    const dupText = (await dupError.textContent()) ?? '';
+    assert.match(dupText, /疑似重复客户/);
+    assert.ok(dupText.includes(me.name), `the refusal names the owner ${me.name}: ${dupText}`);
+    await shot(page, '12-duplicate-refused.png');
+    await page.locator('.ant-drawer-close').click();
+
+    // The first contact, logged on the lead, shows on its timeline and makes it 已联系.
+    await page.goto(leadUrl);
+    await page.getByTestId('activity-content').fill('电话介绍产品，客户对数字化工厂方案感兴趣');
+    await page.getByTestId('activity-submit').click();
+    await page.getByTestId('timeline-activity').getByText('电话介绍产品').waitFor();
+    await page.getByTestId('record-header').getByText('已联系').first().waitFor();
+    await shot(page, '13-first-contact.png');
+
+    // Convert the lead: customer, contact and a deal.
+    await page.getByTestId('convert').click();
+    await page
+      .getByTestId('convert-deal-name')
+      .locator('input')
+      .or(page.getByTestId('convert-deal-name'))
+      .first()
+      .fill(dealName);
+    await page
+      .getByTestId('convert-amount')
+      .locator('input')
+      .or(page.getByTestId('convert-amount'))
+      .first()
+      .fill('120000');
+    const closeDate = page.locator('.ant-modal').getByPlaceholder('请选择日期');
+    await closeDate.click();
+    await closeDate.fill('2027-03-31');
+    await closeDate.press('Enter');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /转\s*化/ })
+      .click();
+    await page.waitForURL(/\/deals\/deal_/);
+    const sop = page.getByTestId('sop-panel');
+    await sop.getByTestId('sop-stage').getByText('初步接触').waitFor();
+    await shot(page, '14-converted-deal.png');
+
+    // Moving on too early: the gate names what is missing, 客户初步沟通记录表 among it.
+    await sop.getByTestId('move-needs_analysis').click();
+    const refusal = page.getByTestId('gate-refusal');
+    await refusal.waitFor();
+    const refusalText = (await refusal.textContent()) ?? '';
+    assert.match(refusalText, /客户初步沟通记录表/);
+    assert.match(refusalText, /首次触达客户/);
+    await shot(page, '15-gate-refused.png');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /知道了/ })
+      .click();
+
+    // Tick the key action and fill the deliverable rendered from the playbook.
+    await sop.locator('.ant-checkbox-wrapper').filter({ hasText: '首次触达客户' }).click();
+    await sop.getByText('客户初步沟通记录表').first().click();
+    const form = page.getByTestId('sop-form-first_contact_record');
+    await form.getByLabel('客户需求').fill('产线数据采集与报表自动化');
+    await form.getByLabel('预算').fill('500000');
+    await form.getByLabel('决策链').fill('生产总监决策，IT 经理把关');
+    await page.getByTestId('sop-form-submit-first_contact_record').click();
+    await sop.getByText('已提交').first().waitFor();
+    await sop.locator('.ant-checkbox-wrapper-checked').filter({ hasText: '首次触达客户' }).waitFor();
+    await shot(page, '16-form-filled.png');
+    await sop.getByTestId('move-needs_analysis').click();
+    await sop.getByTestId('sop-stage').getByText('需求分析').waitFor();
+    const dealUrl = page.url();
+
+    // On the kanban, dragging to 方案呈现 is refused with the missing items and the card goes back.
+    await page.goto(`${base}/deals`);
+    const card = page.getByTestId('kanban-card').filter({ hasText: dealName });
+    await page.getByTestId('kanban-col-needs_analysis').getByText(dealName).waitFor();
+    await card.dragTo(page.getByTestId('kanban-col-solution'));
+    await refusal.waitFor();
+    const kanbanRefusal = (await refusal.textContent()) ?? '';
+    assert.match(kanbanRefusal, /需求分析表/);
+    assert.match(kanbanRefusal, /拜访客户并了解痛点/);
+    await shot(page, '17-kanban-refused.png');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /知道了/ })
+      .click();
+    await page.getByTestId('kanban-col-needs_analysis').getByText(dealName).waitFor();
+    assert.equal(await page.getByTestId('kanban-col-solution').getByText(dealName).count(), 0);
+
+    // Fill what was missing, then the drag goes through.
+    await page.goto(dealUrl);
+    await sop.locator('.ant-checkbox-wrapper').filter({ hasText: '拜访客户并了解痛点' }).click();
+    await sop.locator('.ant-checkbox-wrapper-checked').filter({ hasText: '拜访客户并了解痛点' }).waitFor();
+    await sop.getByText('需求分析表').first().click();
+    const needs = page.getByTestId('sop-form-needs_analysis');
+    await needs.getByLabel('痛点').fill('报表靠人工汇总，延迟两天');
+    await needs.getByLabel('优先级').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '高' }).click();
+    await needs.getByLabel('关键需求').fill('实时看板，与 ERP 对接');
+    await page.getByTestId('sop-form-submit-needs_analysis').click();
+    await needs.getByText(/提交于/).waitFor();
+    console.log('DEBUG', await page.evaluate(async (u) => JSON.stringify((await (await fetch(`/api/deals/${u.split('/').pop()}/sop`)).json()).next), dealUrl));
+    page.on('request', (r) => { if (r.url().includes('/move')) console.log('DEBUGREQ', r.url(), r.postData(), JSON.stringify(r.headers())); });
+    page.on('response', async (r) => { if (r.url().includes('/move')) console.log('DEBUGRES', r.status(), await r.text()); });
+    await page.goto(`${base}/deals`);
+    await page.getByTestId('kanban-col-needs_analysis').getByText(dealName).waitFor();
+    await card.dragTo(page.getByTestId('kanban-col-solution'));
+    const moved = page.getByTestId('kanban-col-solution').getByText(dealName);
+    await moved.or(refusal).first().waitFor();
+    assert.ok(await moved.isVisible(), `moved, not refused: ${await refusal.textContent().catch(() => '')}`);
+    await page.getByText(/已推进到「方案呈现」/).waitFor();
+    await shot(page, '18-kanban-moved.png');
+    await page.close();
+  });
+
+  it('the manager sees the team breach on the workbench and the rep gives the reason', async () => {
+    const manager = await apiAs(base, MANAGER);
+    let seen = false;
+    for (let i = 0; i < 90 && !seen; i++) {
+      const { items } = await manager.call<{ items: { recordId: string }[] }>(
+        'GET',
+        `/api/breaches?unexplained=true&recordId=${breachDeal.id}`,
+      );
+      seen = items.length > 0;
+      if (!seen) await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(seen, 'the SLA sweep breached the overdue clock');
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, MANAGER);
+    const breaches = page.getByTestId('wb-breaches');
+    await breaches.getByText(breachDeal.name).first().waitFor();
+    await shot(page, '20-manager-breaches.png');
+    await page.close();
+
+    const repPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(repPage, REP);
+    const item = repPage.getByTestId('breach-item').filter({ hasText: breachDeal.name }).first();
+    await item.waitFor();
+    await item.getByTestId('breach-reason').click();
+    await repPage
+      .locator('.ant-modal')
+      .getByRole('button', { name: /保\s*存/ })
+      .click();
+    await repPage.locator('.ant-modal').getByText('请填写偏差原因').waitFor();
+    await repPage.getByTestId('breach-reason-input').fill('客户出差两周，已约下周一拜访');
+    await repPage
+      .locator('.ant-modal')
+      .getByRole('button', { name: /保\s*存/ })
+      .click();
+    await repPage.getByText('原因已提交').waitFor();
+    await shot(repPage, '21-reason-given.png');
+    const { items } = await manager.call<{ items: { reason: string | null }[] }>(
+      'GET',
+      `/api/breaches?recordId=${breachDeal.id}`,
+    );
+    assert.ok(
+      items.some((b) => b.reason === '客户出差两周，已约下周一拜访'),
+      'the reason is stored on the breach',
+    );
+    await repPage.close();
+  });
+
+  it('switching to English leaves no Chinese on the workbench, the leads list and a record page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, REP);
+    await page.getByTestId('wb-clocks').locator('[data-testid="clock-item"]').first().waitFor();
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: 'Workbench' }).waitFor();
+    await page.getByText('Running time limits').waitFor();
+    await page.waitForTimeout(500);
+    assertNoCjk(await uiText(page), 'workbench');
+    await shot(page, '30-workbench-en.png');
+
+    await page.getByRole('menuitem', { name: 'Leads' }).click();
+    await page.getByTestId('list-search').locator('input').fill(leadName);
+    await page.locator('.ant-table-row').filter({ hasText: leadName }).waitFor();
+    await page.waitForTimeout(500);
+    assertNoCjk(await uiText(page), 'leads list');
+    await shot(page, '31-leads-en.png');
+
+    await page.locator('.ant-table-row').filter({ hasText: leadName }).getByRole('link').first().click();
+    await page.getByTestId('timeline-activity').first().waitFor();
+    await page.getByText('Log a follow-up').waitFor();
+    await page.waitForTimeout(500);
+    assertNoCjk(await uiText(page), 'lead page');
+    await shot(page, '32-lead-en.png');
+
+    await page.goto(`${base}/deals`);
+    await page.getByTestId('kanban-col-solution').getByText(dealName).waitFor();
+    await page.getByTestId('kanban-card').filter({ hasText: dealName }).getByRole('link').click();
+    await page.getByTestId('sop-panel').getByText('Solution comparison').waitFor();
+    await page.waitForTimeout(500);
+    assertNoCjk(await uiText(page), 'deal page');
+    await shot(page, '33-deal-en.png');
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: '工作台' }).waitFor();
+    await page.close();
+  });
+
+  it('the workbench fits a 390×844 phone without sideways scrolling', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page, MANAGER);
+    await page.getByTestId('wb-breaches').waitFor();
+    await page.getByTestId('wb-clocks').locator('[data-testid="clock-item"]').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the workbench is ${overflow}px wider than the phone`);
+    await shot(page, '40-phone-workbench.png');
+    await page.close();
+  });
+});

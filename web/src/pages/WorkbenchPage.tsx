@@ -1,0 +1,500 @@
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App as AntApp,
+  Badge,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Form,
+  Input,
+  List,
+  Modal,
+  Row,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ApiError, api } from '../api/client';
+import type { Activity, Breach, Deal, Me, Notification, Page, SopPanel, Task } from '../api/types';
+import { SlaClocks } from '../components/SlaClocks';
+import { applyServerErrors, fmtTime, PATH_OF_TYPE, useLocalText, usePublishedPlaybook } from '../lib';
+
+function endOfToday(): Date {
+  const d = new Date();
+  d.setHours(23, 59, 59, 999);
+  return d;
+}
+function startOfToday(): Date {
+  const d = new Date();
+  d.setHours(0, 0, 0, 0);
+  return d;
+}
+
+function Section({
+  title,
+  count,
+  children,
+  testId,
+  extra,
+}: {
+  title: string;
+  count?: number;
+  children: React.ReactNode;
+  testId: string;
+  extra?: React.ReactNode;
+}) {
+  return (
+    <Card
+      data-testid={testId}
+      title={
+        <Space>
+          {title}
+          {count !== undefined && <Badge count={count} showZero color={count ? '#f5222d' : '#bfbfbf'} />}
+        </Space>
+      }
+      style={{ height: '100%' }}
+      extra={extra}
+    >
+      {children}
+    </Card>
+  );
+}
+
+function QueryState({
+  query,
+  empty,
+}: {
+  query: { isLoading: boolean; error: unknown; data?: unknown };
+  empty: boolean;
+}) {
+  const { t } = useTranslation();
+  if (query.isLoading) return <Spin />;
+  if (query.error)
+    return (
+      <Alert type="error" showIcon message={t('list.error', { message: (query.error as Error).message })} />
+    );
+  if (empty) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workbench.nothing')} />;
+  return null;
+}
+
+/** Where a record lives in the web app, with its name once loaded. */
+function RecordName({ type, id }: { type: string; id: string }) {
+  const entity = PATH_OF_TYPE[type];
+  const q = useQuery({
+    queryKey: ['record', entity, id],
+    enabled: !!entity,
+    queryFn: () => api<{ name: string }>('GET', `/api/${entity}/${id}`),
+  });
+  if (!entity) return <span data-value="">{id}</span>;
+  return (
+    <Link to={`/${entity}/${id}`} data-value="">
+      {q.data?.name ?? '…'}
+    </Link>
+  );
+}
+
+/** 工作台: what needs me today — tasks, follow-ups, running SLA clocks, breaches to explain, notifications. */
+export function WorkbenchPage({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const lt = useLocalText();
+  const { message } = AntApp.useApp();
+  const queryClient = useQueryClient();
+  const isRep = me.user.role === 'rep';
+  const mine = `ownerId=${me.user.id}`;
+
+  const tasks = useQuery({
+    queryKey: ['workbench', 'tasks', me.user.id],
+    queryFn: () => api<Page<Task>>('GET', `/api/tasks?${mine}&status=open&sort=dueAt&limit=100`),
+  });
+  const dueTasks = (tasks.data?.items ?? []).filter((x) => new Date(x.dueAt) <= endOfToday());
+
+  const followUps = useQuery({
+    queryKey: ['workbench', 'followups', me.user.id],
+    queryFn: () => api<Page<Activity>>('GET', `/api/activities?${mine}&sort=-occurredAt&limit=200`),
+  });
+  const dueFollowUps = (followUps.data?.items ?? [])
+    .filter(
+      (a) =>
+        a.nextContactAt &&
+        new Date(a.nextContactAt) >= startOfToday() &&
+        new Date(a.nextContactAt) <= endOfToday(),
+    )
+    .sort((a, b) => (a.nextContactAt! < b.nextContactAt! ? -1 : 1));
+
+  // Live SLA clocks: deals in stages that have time limits, each with its own SOP panel data.
+  const playbook = usePublishedPlaybook('deal');
+  const leadPlaybook = usePublishedPlaybook('lead');
+  const timedStages = (playbook.data?.stages ?? [])
+    .filter((s) => s.timeLimits.length > 0 && !s.terminal)
+    .map((s) => s.key);
+  const clockDeals = useQuery({
+    queryKey: ['workbench', 'clock-deals', me.user.id, timedStages.join(',')],
+    enabled: timedStages.length > 0,
+    queryFn: () =>
+      api<Page<Deal>>(
+        'GET',
+        `/api/deals?status=open&stage=${timedStages.join(',')}&sort=-stageEnteredAt&limit=20${isRep ? `&${mine}` : ''}`,
+      ),
+  });
+  const sops = useQueries({
+    queries: (clockDeals.data?.items ?? []).map((d) => ({
+      queryKey: ['deal-sop', d.id],
+      queryFn: () => api<SopPanel>('GET', `/api/deals/${d.id}/sop`),
+    })),
+  });
+
+  const breaches = useQuery({
+    queryKey: ['workbench', 'breaches'],
+    queryFn: () => api<{ items: Breach[] }>('GET', '/api/breaches?unexplained=true&limit=50'),
+  });
+
+  const notifications = useQuery({
+    queryKey: ['workbench', 'notifications'],
+    queryFn: async () => {
+      try {
+        return await api<{ items: Notification[]; unreadCount?: number; unread?: number }>(
+          'GET',
+          '/api/notifications?limit=10',
+        );
+      } catch (err) {
+        // The inbox arrives with the notifications API; until then the card stays hidden.
+        if (err instanceof ApiError && err.status === 404 && err.code === 'ROUTE_NOT_FOUND') return null;
+        throw err;
+      }
+    },
+  });
+
+  const [explaining, setExplaining] = useState<Breach | null>(null);
+  const [reasonForm] = Form.useForm<{ reason: string }>();
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const giveReason = async () => {
+    const { reason } = await reasonForm.validateFields();
+    setReasonError(null);
+    try {
+      await api('PUT', `/api/breaches/${explaining!.id}/reason`, { reason });
+      setExplaining(null);
+      message.success(t('workbench.reasonSaved'));
+      await queryClient.invalidateQueries({ queryKey: ['workbench', 'breaches'] });
+    } catch (err) {
+      if (!applyServerErrors(reasonForm, err)) setReasonError((err as Error).message);
+    }
+  };
+
+  const breachLimitName = (b: Breach) => {
+    const pb = b.recordType === 'lead' ? leadPlaybook.data : playbook.data;
+    const stage = pb?.stages.find((s) => s.key === b.stageKey);
+    const limit = stage?.timeLimits.find((l) => l.key === b.limitKey);
+    return limit ? lt(limit.name) : b.limitKey;
+  };
+  const notif = notifications.data;
+  const unread = notif
+    ? (notif.unreadCount ?? notif.unread ?? notif.items.filter((n) => !n.readAt).length)
+    : 0;
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t('workbench.greeting')}
+        <span data-value="">{me.user.name}</span>
+      </Typography.Title>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <Section title={t('workbench.breaches')} count={breaches.data?.items.length} testId="wb-breaches">
+            <QueryState query={breaches} empty={!!breaches.data && breaches.data.items.length === 0} />
+            {!!breaches.data?.items.length && (
+              <List
+                dataSource={breaches.data.items}
+                renderItem={(b) => (
+                  <List.Item
+                    data-testid="breach-item"
+                    actions={[
+                      <Button
+                        key="reason"
+                        size="small"
+                        type="primary"
+                        data-testid="breach-reason"
+                        onClick={() => {
+                          reasonForm.resetFields();
+                          setReasonError(null);
+                          setExplaining(b);
+                        }}
+                      >
+                        {t('workbench.giveReason')}
+                      </Button>,
+                    ]}
+                  >
+                    <List.Item.Meta
+                      title={
+                        <Space wrap size={4}>
+                          <Tag>{t(`entityType.${b.recordType}`, { defaultValue: b.recordType })}</Tag>
+                          <RecordName type={b.recordType} id={b.recordId} />
+                        </Space>
+                      }
+                      description={
+                        <Space wrap size={4}>
+                          <Tag color="red">{breachLimitName(b)}</Tag>
+                          <span>{t('workbench.breachedAt', { time: fmtTime(b.breachedAt) })}</span>
+                        </Space>
+                      }
+                    />
+                  </List.Item>
+                )}
+              />
+            )}
+          </Section>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Section title={t('workbench.clocks')} count={clockDeals.data?.items.length} testId="wb-clocks">
+            <QueryState
+              query={
+                clockDeals.isLoading || playbook.isLoading ? { isLoading: true, error: null } : clockDeals
+              }
+              empty={!!clockDeals.data && clockDeals.data.items.length === 0}
+            />
+            {!!clockDeals.data?.items.length && (
+              <List
+                dataSource={clockDeals.data.items.map((d, i) => ({ deal: d, sop: sops[i] }))}
+                renderItem={({ deal, sop }) => (
+                  <List.Item data-testid="clock-item">
+                    <Space direction="vertical" size={2} style={{ minWidth: 0 }}>
+                      <Space wrap size={4}>
+                        <Link to={`/deals/${deal.id}`} data-value="">
+                          {deal.name}
+                        </Link>
+                        <Tag color="blue">{t(`stage.${deal.stage}`)}</Tag>
+                        {!isRep && (
+                          <Typography.Text type="secondary" data-value="">
+                            {deal.ownerName}
+                          </Typography.Text>
+                        )}
+                      </Space>
+                      {sop?.data ? (
+                        <SlaClocks
+                          stage={sop.data.stage}
+                          stageEnteredAt={sop.data.stageEnteredAt}
+                          createdAt={deal.createdAt}
+                          timeZone={me.tenant.timeZone}
+                        />
+                      ) : sop?.error ? (
+                        <Typography.Text type="danger">{(sop.error as Error).message}</Typography.Text>
+                      ) : (
+                        <Spin size="small" />
+                      )}
+                    </Space>
+                  </List.Item>
+                )}
+              />
+            )}
+          </Section>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Section title={t('workbench.tasks')} count={dueTasks.length} testId="wb-tasks">
+            <QueryState query={tasks} empty={!!tasks.data && dueTasks.length === 0} />
+            {dueTasks.length > 0 && (
+              <List
+                dataSource={dueTasks}
+                renderItem={(task) => {
+                  const overdue = new Date(task.dueAt) < new Date();
+                  const link = task.dealId
+                    ? `/deals/${task.dealId}`
+                    : task.leadId
+                      ? `/leads/${task.leadId}`
+                      : task.accountId
+                        ? `/accounts/${task.accountId}`
+                        : null;
+                  return (
+                    <List.Item
+                      actions={[
+                        <Button
+                          key="done"
+                          size="small"
+                          onClick={async () => {
+                            try {
+                              await api(
+                                'PATCH',
+                                `/api/tasks/${task.id}`,
+                                { status: 'done' },
+                                { ifMatch: task.version },
+                              );
+                              message.success(t('workbench.taskDone'));
+                            } catch (err) {
+                              message.error(
+                                err instanceof ApiError && err.status === 412
+                                  ? t('record.conflict')
+                                  : (err as Error).message,
+                              );
+                            }
+                            await queryClient.invalidateQueries({ queryKey: ['workbench', 'tasks'] });
+                          }}
+                        >
+                          {t('workbench.markDone')}
+                        </Button>,
+                      ]}
+                    >
+                      <List.Item.Meta
+                        title={
+                          link ? (
+                            <Link to={link} data-value="">
+                              {task.title}
+                            </Link>
+                          ) : (
+                            <span data-value="">{task.title}</span>
+                          )
+                        }
+                        description={
+                          <Space wrap size={4}>
+                            <Tag color={overdue ? 'red' : 'orange'}>
+                              {overdue ? t('workbench.overdue') : t('workbench.today')}
+                            </Tag>
+                            <span>{fmtTime(task.dueAt)}</span>
+                            <Tag>{t(`priority.${task.priority}`)}</Tag>
+                          </Space>
+                        }
+                      />
+                    </List.Item>
+                  );
+                }}
+              />
+            )}
+          </Section>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Section title={t('workbench.followUps')} count={dueFollowUps.length} testId="wb-followups">
+            <QueryState query={followUps} empty={!!followUps.data && dueFollowUps.length === 0} />
+            {dueFollowUps.length > 0 && (
+              <List
+                dataSource={dueFollowUps}
+                renderItem={(a) => {
+                  const [type, id] = a.dealId
+                    ? ['deal', a.dealId]
+                    : a.leadId
+                      ? ['lead', a.leadId]
+                      : a.contactId
+                        ? ['contact', a.contactId]
+                        : ['account', a.accountId!];
+                  return (
+                    <List.Item>
+                      <List.Item.Meta
+                        title={<RecordName type={type} id={id} />}
+                        description={
+                          <Space wrap size={4}>
+                            <Tag color="blue">{fmtTime(a.nextContactAt).slice(11)}</Tag>
+                            <Tag>{t(`activityKind.${a.kind}`)}</Tag>
+                            <span data-value="">{a.subject}</span>
+                          </Space>
+                        }
+                      />
+                    </List.Item>
+                  );
+                }}
+              />
+            )}
+          </Section>
+        </Col>
+        {notif !== null && (
+          <Col xs={24}>
+            <Section
+              title={t('workbench.notifications')}
+              count={notifications.isLoading ? undefined : unread}
+              testId="wb-notifications"
+              extra={
+                unread > 0 && (
+                  <Button
+                    size="small"
+                    onClick={async () => {
+                      await api('POST', '/api/notifications/read-all').catch((err: Error) =>
+                        message.error(err.message),
+                      );
+                      await queryClient.invalidateQueries({ queryKey: ['workbench', 'notifications'] });
+                    }}
+                  >
+                    {t('workbench.readAll')}
+                  </Button>
+                )
+              }
+            >
+              <QueryState query={notifications} empty={!!notif && notif.items.length === 0} />
+              {!!notif?.items.length && (
+                <List
+                  dataSource={notif.items}
+                  renderItem={(n) => (
+                    <List.Item
+                      onClick={async () => {
+                        if (n.readAt) return;
+                        await api('POST', `/api/notifications/${n.id}/read`).catch(() => undefined);
+                        await queryClient.invalidateQueries({ queryKey: ['workbench', 'notifications'] });
+                      }}
+                    >
+                      <List.Item.Meta
+                        title={
+                          <Space wrap size={4}>
+                            {!n.readAt && <Badge status="processing" />}
+                            {/* server-written text that quotes record names */}
+                            <span data-value="">
+                              {lt(
+                                n.title ?? {
+                                  'zh-CN': n.titleZh ?? '',
+                                  'en-US': n.titleEn ?? n.titleZh ?? '',
+                                },
+                              )}
+                            </span>
+                          </Space>
+                        }
+                        description={
+                          <Space wrap size={4}>
+                            {n.body && <span data-value="">{lt(n.body)}</span>}
+                            <span>{fmtTime(n.createdAt)}</span>
+                            {n.recordType && n.recordId && <RecordName type={n.recordType} id={n.recordId} />}
+                          </Space>
+                        }
+                      />
+                    </List.Item>
+                  )}
+                />
+              )}
+            </Section>
+          </Col>
+        )}
+      </Row>
+      <Modal
+        open={!!explaining}
+        title={t('workbench.reasonTitle')}
+        okText={t('common.save')}
+        cancelText={t('common.cancel')}
+        onOk={giveReason}
+        onCancel={() => setExplaining(null)}
+        destroyOnHidden
+      >
+        {explaining && (
+          <Typography.Paragraph type="secondary">
+            {breachLimitName(explaining)} ·{' '}
+            {t('workbench.breachedAt', { time: fmtTime(explaining.breachedAt) })}
+          </Typography.Paragraph>
+        )}
+        {reasonError && <Alert type="error" showIcon message={reasonError} style={{ marginBottom: 12 }} />}
+        <Form form={reasonForm} layout="vertical" preserve={false}>
+          <Form.Item
+            name="reason"
+            label={t('workbench.reason')}
+            rules={[
+              {
+                required: true,
+                whitespace: true,
+                message: t('form.required', { field: t('workbench.reason') }),
+              },
+              { max: 1000, message: t('form.tooLong', { max: 1000 }) },
+            ]}
+          >
+            <Input.TextArea autoSize={{ minRows: 3 }} data-testid="breach-reason-input" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
