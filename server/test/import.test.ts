@@ -325,7 +325,9 @@ describe('import', () => {
       content: Buffer.from('姓名,手机,来源\n赵六,13700137001,官网\n钱七,13700137002,展会\n'),
     });
     const seen: Array<[number, number]> = [];
-    const done = await commitImport(database, actor, job.id, (d, t) => seen.push([d, t]));
+    const done = await commitImport(database, actor, job.id, (d, t) => {
+      seen.push([d, t]);
+    });
     expect(seen).toEqual([[2, 2]]);
     expect(done.counts.created).toBe(2);
     expect(AppError).toBeDefined();
@@ -335,7 +337,9 @@ describe('import', () => {
     const { ops } = await freshOrg();
     const existing = await ops.post('/api/products', { sku: 'P-001', name: '旧产品', listPrice: 100 });
     expect(existing.statusCode, existing.body).toBe(201);
-    const csv = Buffer.from('产品编码,产品名称,单价（元）\nP-000,新产品零,"1,000"\nP-001,撞编码,5\nP-002,新产品二,1.5万\n');
+    const csv = Buffer.from(
+      '产品编码,产品名称,单价（元）\nP-000,新产品零,"1,000"\nP-001,撞编码,5\nP-002,新产品二,1.5万\n',
+    );
     const job = (await upload(ops, 'products', 'products.csv', csv)).json();
     expect(job.counts).toMatchObject({ total: 3, valid: 3 });
     const done = (await ops.post(`/api/imports/${job.id}/commit`)).json();

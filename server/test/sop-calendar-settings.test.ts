@@ -81,11 +81,21 @@ describe('business calendar settings', () => {
   });
 
   it('keeps editing to admin and sales ops, over the version read', async () => {
-    const byRep = await rep.request({ method: 'PUT', url: '/api/settings/calendar', payload: valid, ifMatch: 0 });
+    const byRep = await rep.request({
+      method: 'PUT',
+      url: '/api/settings/calendar',
+      payload: valid,
+      ifMatch: 0,
+    });
     expect(byRep.statusCode).toBe(403);
     const noIfMatch = await ops.request({ method: 'PUT', url: '/api/settings/calendar', payload: valid });
     expect(noIfMatch.statusCode).toBe(428);
-    const stale = await ops.request({ method: 'PUT', url: '/api/settings/calendar', payload: valid, ifMatch: 3 });
+    const stale = await ops.request({
+      method: 'PUT',
+      url: '/api/settings/calendar',
+      payload: valid,
+      ifMatch: 3,
+    });
     expect(stale.statusCode).toBe(412);
   });
 
@@ -133,7 +143,12 @@ describe('business calendar settings', () => {
     // closed for 团建, on Wednesday.
     const before = await responseDueFrom('2025-11-21T17:00:00');
     expect(before).toBe(local('2025-11-24T10:00:00').toISOString());
-    const saved = await ops.request({ method: 'PUT', url: '/api/settings/calendar', payload: valid, ifMatch: 0 });
+    const saved = await ops.request({
+      method: 'PUT',
+      url: '/api/settings/calendar',
+      payload: valid,
+      ifMatch: 0,
+    });
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.headers.etag).toBe('"v1"');
     expect(saved.json()).toMatchObject({ closures: valid.closures, version: 1 });
@@ -147,7 +162,12 @@ describe('business calendar settings', () => {
       .executeTakeFirstOrThrow();
     expect(first.dueAt).toBe(before);
     // Saving again over version 0 is stale now.
-    const again = await ops.request({ method: 'PUT', url: '/api/settings/calendar', payload: valid, ifMatch: 0 });
+    const again = await ops.request({
+      method: 'PUT',
+      url: '/api/settings/calendar',
+      payload: valid,
+      ifMatch: 0,
+    });
     expect(again.statusCode).toBe(412);
     const audit = await database.db
       .selectFrom('auditEvents')
@@ -190,10 +210,28 @@ describe('business calendar settings', () => {
     expect(await responseDueFrom('2025-11-29T17:00:00')).toBe(local('2025-11-30T10:00:00').toISOString());
   });
 
+  it('appears in the OpenAPI document with the lead SOP routes', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const body = doc.paths['/api/settings/calendar'].put.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties).sort()).toEqual([
+      'closures',
+      'extraWorkingDays',
+      'statutoryHolidays',
+      'timeZone',
+      'workingHours',
+      'workingWeekdays',
+    ]);
+    expect(doc.paths['/api/settings/calendar'].get).toBeDefined();
+    for (const path of ['/api/leads/{id}/move', '/api/leads/{id}/sop', '/api/deals/{id}/move']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+
   it('is used by the clocks of records created through the API', async () => {
     const current = (await rep.get('/api/settings/calendar')).json();
     const today = new Date();
-    const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const day = (offset: number) =>
+      new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
     const saved = await ops.request({
       method: 'PUT',
       url: '/api/settings/calendar',

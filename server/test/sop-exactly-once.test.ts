@@ -184,9 +184,9 @@ describe('clocks exactly once across two processes and a restart', () => {
       .select(['status', 'escalationStep', 'nextCheckAt'])
       .where('recordId', 'in', [...dealIds, ...leadIds])
       .execute();
-    expect(states.every((s) => s.status === 'breached' && s.escalationStep === 1 && s.nextCheckAt === null)).toBe(
-      true,
-    );
+    expect(
+      states.every((s) => s.status === 'breached' && s.escalationStep === 1 && s.nextCheckAt === null),
+    ).toBe(true);
     // Sanity of the fixture: the deal escalation is a minute after its due time.
     const deal = loadDefaultPlaybooks().find((p) => p.process === 'deal')!;
     const limit = deal.stages[0]!.timeLimits[0]!;

@@ -55,7 +55,11 @@ describe('daily follow-up by 17:00 and untouched 48 h in the default deal playbo
       url: `/api/deals/${d.id}/sop/forms/first_contact_record`,
       payload: { values: { needs: '设备联网', budget: 10_000_000, decision_chain: '总经理' } },
     });
-    const moved = await rep.post(`/api/deals/${d.id}/move`, { toStage: 'needs_analysis' }, { ifMatch: d.version });
+    const moved = await rep.post(
+      `/api/deals/${d.id}/move`,
+      { toStage: 'needs_analysis' },
+      { ifMatch: d.version },
+    );
     expect(moved.statusCode, moved.body).toBe(200);
     return d;
   }

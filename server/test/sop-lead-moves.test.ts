@@ -56,7 +56,11 @@ describe('lead stage moves through the lead playbook', () => {
 
   it('refuses a move with 422 naming every unmet item, in the caller’s language', async () => {
     const lead = await newLead();
-    const zh = await rep.post(`/api/leads/${lead.id}/move`, { toStage: 'contacted' }, { ifMatch: lead.version });
+    const zh = await rep.post(
+      `/api/leads/${lead.id}/move`,
+      { toStage: 'contacted' },
+      { ifMatch: lead.version },
+    );
     expect(zh.statusCode).toBe(422);
     expect(zh.json().code).toBe('STAGE_GATE_UNMET');
     expect(kinds(zh)).toEqual(['checklist']);
@@ -192,9 +196,16 @@ describe('lead stage moves through the lead playbook', () => {
       { ifMatch: lead.version + 5 },
     );
     expect(stale.statusCode).toBe(412);
-    const noIfMatch = await rep.post(`/api/leads/${lead.id}/move`, { toStage: 'disqualified', reason: 'no_need' });
+    const noIfMatch = await rep.post(`/api/leads/${lead.id}/move`, {
+      toStage: 'disqualified',
+      reason: 'no_need',
+    });
     expect(noIfMatch.statusCode).toBe(428);
-    const badStage = await rep.post(`/api/leads/${lead.id}/move`, { toStage: 'Bad Stage' }, { ifMatch: lead.version });
+    const badStage = await rep.post(
+      `/api/leads/${lead.id}/move`,
+      { toStage: 'Bad Stage' },
+      { ifMatch: lead.version },
+    );
     expect(badStage.statusCode).toBe(400);
     expect(badStage.json().field).toBe('toStage');
     const badValue = await rep.request({
@@ -258,6 +269,17 @@ describe('lead stage moves through the lead playbook', () => {
     expect(converted.statusCode, converted.body).toBe(200);
     const dealSop = (await rep.get(`/api/deals/${converted.json().dealId}/sop`)).json();
     expect(dealSop.state.forms.first_contact_record.values).toEqual(values);
+    // The lead's run ends in 已确认 with a stage event of the conversion.
+    const run = await database.db
+      .selectFrom('sopRuns')
+      .selectAll()
+      .where('recordId', '=', lead.id)
+      .executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ stageKey: 'qualified', status: 'closed' });
+    expect((await stageEvents(lead.id)).map((e) => [e.fromStage, e.toStage, e.reason])).toEqual([
+      ['new_lead', 'contacted', 'first_contact'],
+      ['contacted', 'qualified', 'converted'],
+    ]);
     // A converted lead takes no more moves.
     const after = (await rep.get(`/api/leads/${lead.id}`)).json();
     const move = await rep.post(

@@ -57,7 +57,10 @@ describe('publishing with move rewrites the records’ stages', () => {
     const account = (await rep.post('/api/accounts', makeAccountInput())).json();
     const early = (await rep.post('/api/deals', makeDealInput(account.id))).json();
     const later = (
-      await ops.post('/api/deals', makeDealInput(account.id, { stage: 'needs_analysis', ownerId: org.users.repA1.id }))
+      await ops.post(
+        '/api/deals',
+        makeDealInput(account.id, { stage: 'needs_analysis', ownerId: org.users.repA1.id }),
+      )
     ).json();
     const laterClocks = await clocksOf(later.id);
     const { old, draft } = await draftWithoutFirstStage('deal');
@@ -66,13 +69,18 @@ describe('publishing with move rewrites the records’ stages', () => {
     const unmapped = await ops.post(`/api/playbook-versions/${draft}/publish`, { openRecords: 'move' });
     expect(unmapped.statusCode).toBe(400);
     expect(unmapped.json().field).toBe('stageMapping');
-    expect(unmapped.json().issues.map((i: { field: string }) => i.field)).toEqual(['stageMapping.initial_contact']);
+    expect(unmapped.json().issues.map((i: { field: string }) => i.field)).toEqual([
+      'stageMapping.initial_contact',
+    ]);
     const badTarget = await ops.post(`/api/playbook-versions/${draft}/publish`, {
       openRecords: 'move',
       stageMapping: { initial_contact: 'initial_contact' },
     });
     expect(badTarget.json().field).toBe('stageMapping.initial_contact');
-    expect((await rep.get(`/api/deals/${early.id}`)).json()).toMatchObject({ stage: 'initial_contact', version: 1 });
+    expect((await rep.get(`/api/deals/${early.id}`)).json()).toMatchObject({
+      stage: 'initial_contact',
+      version: 1,
+    });
 
     const published = await ops.post(`/api/playbook-versions/${draft}/publish`, {
       openRecords: 'move',
@@ -102,13 +110,17 @@ describe('publishing with move rewrites the records’ stages', () => {
     expect(sop).toMatchObject({ playbookVersionId: draft, stage: { key: 'needs_analysis' } });
     const history = (await rep.get(`/api/deals/${early.id}/history`)).json();
     expect(
-      history.events.some((e: { changes: { after?: { stage?: string } } }) => e.changes.after?.stage === 'needs_analysis'),
+      history.events.some(
+        (e: { changes: { after?: { stage?: string } } }) => e.changes.after?.stage === 'needs_analysis',
+      ),
     ).toBe(true);
 
     // A record whose stage the new version keeps moves to the version only.
     const same = (await rep.get(`/api/deals/${later.id}`)).json();
     expect(same).toMatchObject({ stage: 'needs_analysis', version: later.version });
-    expect((await eventsOf(later.id)).map((e) => [e.fromStage, e.toStage])).toEqual([[null, 'needs_analysis']]);
+    expect((await eventsOf(later.id)).map((e) => [e.fromStage, e.toStage])).toEqual([
+      [null, 'needs_analysis'],
+    ]);
     expect(await clocksOf(later.id)).toEqual(laterClocks);
     expect((await rep.get(`/api/deals/${later.id}/sop`)).json().playbookVersionId).toBe(draft);
     expect(draft).not.toBe(old);
@@ -123,11 +135,16 @@ describe('publishing with move rewrites the records’ stages', () => {
       stageMapping: { new_lead: 'contacted' },
     });
     expect(published.statusCode, published.body).toBe(200);
-    expect((await rep.get(`/api/leads/${lead.id}`)).json()).toMatchObject({ status: 'contacted', version: 2 });
+    expect((await rep.get(`/api/leads/${lead.id}`)).json()).toMatchObject({
+      status: 'contacted',
+      version: 2,
+    });
     expect((await eventsOf(lead.id)).map((e) => [e.fromStage, e.toStage, e.playbookVersionId])).toEqual([
       ['new_lead', 'contacted', draft],
     ]);
-    expect((await clocksOf(lead.id)).map((c) => [c.limitKey, c.status])).toEqual([['first_contact_2h', 'cancelled']]);
+    expect((await clocksOf(lead.id)).map((c) => [c.limitKey, c.status])).toEqual([
+      ['first_contact_2h', 'cancelled'],
+    ]);
     // Its next move runs under the new version's gates.
     const refused = await rep.post(`/api/leads/${lead.id}/move`, { toStage: 'qualified' }, { ifMatch: 2 });
     expect(refused.statusCode).toBe(422);

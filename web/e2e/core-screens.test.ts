@@ -207,6 +207,37 @@ describe('core screens', () => {
     await page.getByTestId('record-header').getByText('已联系').first().waitFor();
     await shot(page, '13-first-contact.png');
 
+    // Someone else changes the lead while it is being edited: 412, a clear message, the new version loaded.
+    await page.getByTestId('edit').click();
+    const editDrawer = page.locator('.ant-drawer-content-wrapper');
+    await editDrawer.getByLabel('职位').fill('采购经理');
+    const changedElsewhere = await page.evaluate(async (url) => {
+      const id = url.split('/').pop();
+      const me = await (await fetch('/api/auth/me')).json();
+      const lead = await (await fetch(`/api/leads/${id}`)).json();
+      const r = await fetch(`/api/leads/${id}`, {
+        method: 'PATCH',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-CSRF-Token': me.csrfToken,
+          'If-Match': `"v${lead.version}"`,
+        },
+        body: JSON.stringify({ industry: '制造业' }),
+      });
+      return r.status;
+    }, leadUrl);
+    assert.equal(changedElsewhere, 200);
+    await page.getByTestId('save').click();
+    await page.getByTestId('edit-error').getByText('该记录已被他人修改').waitFor();
+    assert.equal(await editDrawer.getByLabel('行业').inputValue(), '制造业');
+    await shot(page, '13b-edit-conflict.png');
+    assert.equal(await editDrawer.getByLabel('职位').inputValue(), '采购经理', 'my edit is kept');
+    await page.getByTestId('save').click();
+    await editDrawer.waitFor({ state: 'hidden' }).catch(async () => {
+      assert.fail(`saving again failed: ${await page.getByTestId('edit-error').textContent()}`);
+    });
+    await page.getByTestId('record-header').getByText('采购经理').waitFor();
+
     // Convert the lead: customer, contact and a deal.
     await page.getByTestId('convert').click();
     await page
@@ -266,7 +297,7 @@ describe('core screens', () => {
     await page.goto(`${base}/deals`);
     const card = page.getByTestId('kanban-card').filter({ hasText: dealName });
     await page.getByTestId('kanban-col-needs_analysis').getByText(dealName).waitFor();
-    await card.dragTo(page.getByTestId('kanban-col-solution'));
+    await card.dragTo(page.getByTestId('kanban-col-solution'), { targetPosition: { x: 110, y: 60 } });
     await refusal.waitFor();
     const kanbanRefusal = (await refusal.textContent()) ?? '';
     assert.match(kanbanRefusal, /需求分析表/);
@@ -291,17 +322,39 @@ describe('core screens', () => {
     await needs.getByLabel('关键需求').fill('实时看板，与 ERP 对接');
     await page.getByTestId('sop-form-submit-needs_analysis').click();
     await needs.getByText(/提交于/).waitFor();
-    console.log('DEBUG', await page.evaluate(async (u) => JSON.stringify((await (await fetch(`/api/deals/${u.split('/').pop()}/sop`)).json()).next), dealUrl));
-    page.on('request', (r) => { if (r.url().includes('/move')) console.log('DEBUGREQ', r.url(), r.postData(), JSON.stringify(r.headers())); });
-    page.on('response', async (r) => { if (r.url().includes('/move')) console.log('DEBUGRES', r.status(), await r.text()); });
     await page.goto(`${base}/deals`);
     await page.getByTestId('kanban-col-needs_analysis').getByText(dealName).waitFor();
-    await card.dragTo(page.getByTestId('kanban-col-solution'));
+    await card.dragTo(page.getByTestId('kanban-col-solution'), { targetPosition: { x: 110, y: 60 } });
     const moved = page.getByTestId('kanban-col-solution').getByText(dealName);
     await moved.or(refusal).first().waitFor();
     assert.ok(await moved.isVisible(), `moved, not refused: ${await refusal.textContent().catch(() => '')}`);
-    await page.getByText(/已推进到「方案呈现」/).waitFor();
     await shot(page, '18-kanban-moved.png');
+    await page.close();
+  });
+
+  it('a deleted record asks first and can be restored', async () => {
+    const rep = await apiAs(base, REP);
+    const lead = await rep.call<{ id: string }>('POST', '/api/leads', {
+      name: `删除测试${stamp}`,
+      source: 'other',
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, REP);
+    await page.goto(`${base}/leads/${lead.id}`);
+    await page.getByTestId('delete').click();
+    await page.locator('.ant-popconfirm').getByText('删除后可以恢复').waitFor();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /删\s*除/ })
+      .click();
+    await page.getByTestId('restore').waitFor();
+    const gone = await page.evaluate(async (id) => (await fetch(`/api/leads/${id}`)).status, lead.id);
+    assert.equal(gone, 404);
+    await shot(page, '19-deleted.png');
+    await page.getByTestId('restore').click();
+    await page.getByTestId('record-name').getByText(`删除测试${stamp}`).waitFor();
+    const back = await page.evaluate(async (id) => (await fetch(`/api/leads/${id}`)).status, lead.id);
+    assert.equal(back, 200);
     await page.close();
   });
 
@@ -381,7 +434,7 @@ describe('core screens', () => {
     await page.goto(`${base}/deals`);
     await page.getByTestId('kanban-col-solution').getByText(dealName).waitFor();
     await page.getByTestId('kanban-card').filter({ hasText: dealName }).getByRole('link').click();
-    await page.getByTestId('sop-panel').getByText('Solution comparison').waitFor();
+    await page.getByTestId('sop-panel').getByText('Solution comparison').first().waitFor();
     await page.waitForTimeout(500);
     assertNoCjk(await uiText(page), 'deal page');
     await shot(page, '33-deal-en.png');

@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate';
 import { APP_VERSION } from '../http/app';
 import { parseInput } from '../shared/validation';
 import { backupToFile, restoreFromFile } from './backup-command';
+import { registerBenchCommand } from './bench-command';
 import { registerExportCommand } from './export-command';
 import { registerImportCommand } from './import-command';
 import { registerKpiCommand } from './kpi-command';
@@ -136,6 +137,7 @@ export function buildProgram(): Command {
   registerKpiCommand(program, databaseUrl);
   registerImportCommand(program, databaseUrl);
   registerExportCommand(program, databaseUrl);
+  registerBenchCommand(program);
   return program;
 }
 

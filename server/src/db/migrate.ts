@@ -7,6 +7,9 @@ import * as notifications from './migrations/20261125_0006_notifications';
 import * as automation from './migrations/20261125_0007_automation';
 import * as importJobs from './migrations/20261125_0009_import';
 import * as quotes from './migrations/20261125_0010_quotes';
+import * as attachments from './migrations/20261125_0012_attachments';
+import * as contractsOrdersPayments from './migrations/20261125_0011_contracts_orders_payments';
+import * as targetsReports from './migrations/20261125_0013_targets_reports';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
@@ -18,6 +21,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261125_0007_automation': automation,
   '20261125_0009_import': importJobs,
   '20261125_0010_quotes': quotes,
+  '20261125_0012_attachments': attachments,
+  '20261125_0011_contracts_orders_payments': contractsOrdersPayments,
+  '20261125_0013_targets_reports': targetsReports,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -510,6 +510,21 @@ export interface DB {
   approvalMatrices: ApprovalMatrixTable;
   approvalRequests: ApprovalRequestTable;
   approvalDelegations: ApprovalDelegationTable;
+  attachments: AttachmentTable;
+  approvalClocks: ApprovalClockTable;
+  contractTemplates: ContractTemplateTable;
+  contracts: ContractTable;
+  contractVersions: ContractVersionTable;
+  orders: OrderTable;
+  orderHandoffs: OrderHandoffTable;
+  shipments: ShipmentTable;
+  paymentPlans: PaymentPlanTable;
+  receipts: ReceiptTable;
+  paymentReminders: PaymentReminderTable;
+  targets: TargetTable;
+  dealForecasts: DealForecastTable;
+  weeklyReports: WeeklyReportTable;
+  weeklyReportSettings: WeeklyReportSettingTable;
 }
 
 /** One uploaded file: its parse, mapping, validation report and progress (import module). */
@@ -671,5 +686,243 @@ export interface ApprovalDelegationTable {
   startsOn: string;
   endsOn: string;
   createdBy: string | null;
+  createdAt: string;
+}
+
+/** A file linked to a record; the bytes live in the attachment store (disk or S3) (20261125_0012). */
+export interface AttachmentTable {
+  id: string;
+  tenantId: string;
+  recordType: string;
+  recordId: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  storage: string; // disk | s3
+  storageKey: string;
+  uploadedBy: string;
+  createdAt: string;
+  deletedAt: string | null;
+  deletedBy: string | null;
+}
+
+/** The time limit of one pending approval step and round (审批时限) (20261125_0012). */
+export interface ApprovalClockTable {
+  id: string;
+  tenantId: string;
+  approvalId: string;
+  stepIndex: number;
+  round: number;
+  levelKey: string;
+  timeLimitHours: number;
+  startedAt: string;
+  dueAt: string;
+  status: string; // running | met | breached | cancelled
+  breachedAt: string | null;
+  stoppedAt: string | null;
+}
+
+// Targets, forecast categories and weekly reports (20261125_0013).
+export interface TargetTable {
+  id: string;
+  tenantId: string;
+  metric: string;
+  period: string;
+  level: string; // company | region | team | rep
+  subjectId: string;
+  parentId: string | null;
+  ownerId: string | null;
+  value: number;
+  method: string;
+  weight: number | null;
+  milestones: string; // JSON [{ date, value }]
+  version: Generated<number>;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DealForecastTable {
+  id: string;
+  tenantId: string;
+  dealId: string;
+  repCategory: string | null;
+  repSetBy: string | null;
+  repSetAt: string | null;
+  managerCategory: string | null;
+  managerSetBy: string | null;
+  managerSetAt: string | null;
+  version: Generated<number>;
+  updatedAt: string;
+}
+
+export interface WeeklyReportTable {
+  id: string;
+  tenantId: string;
+  ownerId: string;
+  weekStart: string;
+  status: string; // draft | submitted
+  plan: string | null;
+  helpNeeded: string | null;
+  summary: string | null;
+  submittedAt: string | null;
+  dueAt: string | null;
+  breachedAt: string | null;
+  managerComment: string | null;
+  commentedBy: string | null;
+  commentedAt: string | null;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WeeklyReportSettingTable {
+  tenantId: string;
+  deadlineWeekday: number;
+  deadlineTime: string;
+  version: Generated<number>;
+  updatedAt: string;
+}
+
+// Quote-to-cash after the quote: contracts, sales orders, payments (contracts, orders, payments modules).
+export interface ContractTemplateTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  clauses: string; // JSON [{ key, title, body }]
+  status: string;
+  version: Generated<number>;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ContractTable extends RecordColumns {
+  number: string;
+  quoteId: string;
+  quoteVersion: number;
+  dealId: string;
+  accountId: string;
+  ownerId: string | null;
+  title: string;
+  status: string;
+  currency: string;
+  taxMode: string;
+  netAmount: number;
+  taxAmount: number;
+  grossAmount: number;
+  discountBp: number;
+  marginBp: number | null;
+  templateId: string | null;
+  currentVersion: number;
+  signedVersion: number | null;
+  signedOn: string | null;
+  approvalId: string | null;
+  archivedAt: string | null;
+}
+
+export interface ContractVersionTable {
+  id: string;
+  tenantId: string;
+  contractId: string;
+  number: number;
+  lines: string;
+  clauses: string;
+  paymentTerms: string;
+  note: string | null;
+  signedOn: string | null;
+  signatories: string | null;
+  scanAttachmentId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface OrderTable extends RecordColumns {
+  number: string;
+  contractId: string;
+  dealId: string;
+  accountId: string;
+  ownerId: string | null;
+  status: string;
+  currency: string;
+  grossAmount: number;
+  lines: string;
+  deliveryDate: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+}
+
+export interface OrderHandoffTable {
+  id: string;
+  tenantId: string;
+  orderId: string;
+  department: string;
+  assigneeId: string;
+  dueOn: string;
+  status: string;
+  note: string | null;
+  doneAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ShipmentTable {
+  id: string;
+  tenantId: string;
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+  shippedOn: string;
+  lines: string;
+  status: string;
+  acceptanceKind: string | null;
+  acceptedOn: string | null;
+  acceptanceDoc: string | null;
+  acceptanceAttachmentId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PaymentPlanTable {
+  id: string;
+  tenantId: string;
+  contractId: string;
+  accountId: string;
+  ownerId: string | null;
+  seq: number;
+  name: string;
+  percent: number;
+  dueDate: string;
+  amount: number;
+  currency: string;
+  createdAt: string;
+}
+
+export interface ReceiptTable {
+  id: string;
+  tenantId: string;
+  contractId: string;
+  accountId: string;
+  ownerId: string | null;
+  planId: string | null;
+  amount: number;
+  currency: string;
+  receivedOn: string;
+  method: string;
+  reference: string | null;
+  note: string | null;
+  overpayment: Generated<number>;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface PaymentReminderTable {
+  id: string;
+  tenantId: string;
+  planId: string;
+  step: string;
   createdAt: string;
 }

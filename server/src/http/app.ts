@@ -10,6 +10,8 @@ import { installSessionHook } from '../auth/session-hook';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { approvalRoutes } from '../modules/approvals/approval.routes';
+import { attachmentRoutes, installAttachmentUpload } from '../modules/attachments/attachment.routes';
+import { documentRoutes } from '../modules/documents/document.routes';
 import { assignmentRoutes } from '../modules/assignment/assignment.routes';
 import { automationRoutes } from '../modules/automation/automation.routes';
 import { duplicateRoutes } from '../modules/duplicates/duplicate.routes';
@@ -17,6 +19,8 @@ import { exportRoutes } from '../modules/export/export.routes';
 import { importRoutes, installImportUpload } from '../modules/import/import.routes';
 import { mergeRoutes } from '../modules/import/merge.routes';
 import { kpiRoutes } from '../modules/kpi/kpi.routes';
+import { targetRoutes } from '../modules/targets/target.routes';
+import { forecastRoutes } from '../modules/forecast/forecast.routes';
 import { leadRoutes } from '../modules/leads/lead.routes';
 import { notificationRoutes } from '../modules/notifications/notification.routes';
 import { orgRoutes } from '../modules/org/org.routes';
@@ -52,6 +56,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(fastifyCookie);
   installSessionHook(app, database);
   installImportUpload(app);
+  installAttachmentUpload(app);
 
   const specs: RouteSpec[] = [
     defineRoute({
@@ -82,12 +87,16 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...playbookRoutes(database),
     ...breachRoutes(database),
     ...settingsRoutes(database),
+    ...targetRoutes(database),
+    ...forecastRoutes(database),
     ...kpiRoutes(database),
     ...notificationRoutes(database),
     ...importRoutes(database),
     ...mergeRoutes(database),
     ...exportRoutes(database),
     ...quoteRoutes(database),
+    ...attachmentRoutes(database),
+    ...documentRoutes(database),
     ...approvalRoutes(database, { quote: quoteApprovalOutcome }),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];

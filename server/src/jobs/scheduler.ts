@@ -4,6 +4,7 @@ import { recycleIdleRecords } from '../modules/assignment/pool.service';
 import { runScheduledRules } from '../modules/automation/automation.schedule';
 import { deliverOutbox } from '../modules/notifications/notification.delivery';
 import { sweepClocks } from '../modules/sop/clock.service';
+import { sweepApprovalClocks } from '../modules/approvals/approval-clock.service';
 
 export interface Job {
   name: string;
@@ -15,6 +16,7 @@ export interface Job {
 // changes is a conditional update on the state it read, so a step happens once whoever runs it.
 export const JOBS: Job[] = [
   { name: 'sla-sweep', everyMs: 30_000, run: (db, now) => sweepClocks(db, now) },
+  { name: 'approval-time-limits', everyMs: 60_000, run: (db, now) => sweepApprovalClocks(db, now) },
   { name: 'pool-recycle', everyMs: 10 * 60_000, run: (db, now) => recycleIdleRecords(db, now) },
   { name: 'automation-schedule', everyMs: 60_000, run: (db, now) => runScheduledRules(db, now) },
   { name: 'notification-delivery', everyMs: 5_000, run: (db, now) => deliverOutbox(db, now) },

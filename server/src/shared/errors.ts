@@ -41,6 +41,16 @@ export const ERROR_CODES = [
   'APPROVAL_RETURN_TARGET',
   'APPROVAL_COMMENT_REQUIRED',
   'APPROVAL_NO_APPROVER',
+  'CONTRACT_SIGNED',
+  'PAYMENT_TERMS_INVALID',
+  'RECEIPT_EXCEEDS_RECEIVABLE',
+  'SHIPMENT_INVALID',
+  'ATTACHMENT_TOO_LARGE',
+  'ATTACHMENT_TYPE_NOT_ALLOWED',
+  'ATTACHMENT_RAW_BODY_REQUIRED',
+  'ATTACHMENT_TYPE_MISMATCH',
+  'ATTACHMENT_STORAGE_FAILED',
+  'TARGET_INVALID',
   'INTERNAL',
 ] as const;
 
@@ -107,13 +117,17 @@ export function httpStatusOf(code: ErrorCode): number {
       return 412;
     case 'PAYLOAD_TOO_LARGE':
     case 'IMPORT_FILE_TOO_LARGE':
+    case 'ATTACHMENT_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'ATTACHMENT_TYPE_NOT_ALLOWED':
+    case 'ATTACHMENT_RAW_BODY_REQUIRED':
       return 415;
     case 'REFERENCE_NOT_FOUND':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'STAGE_GATE_UNMET':
     case 'PLAYBOOK_INVALID':
+    case 'TARGET_INVALID':
     case 'IMPORT_FILE_UNREADABLE':
     case 'IMPORT_ENCODING_INVALID':
     case 'IMPORT_COLUMNS_MISSING':
@@ -135,8 +149,17 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'APPROVAL_COMMENT_REQUIRED':
     case 'APPROVAL_NO_APPROVER':
       return 422;
+    case 'CONTRACT_SIGNED':
+    case 'RECEIPT_EXCEEDS_RECEIVABLE':
+      return 409;
+    case 'PAYMENT_TERMS_INVALID':
+    case 'SHIPMENT_INVALID':
+    case 'ATTACHMENT_TYPE_MISMATCH':
+      return 422;
     case 'INTERNAL':
       return 500;
+    case 'ATTACHMENT_STORAGE_FAILED':
+      return 503;
     default: {
       const unreachable: never = code;
       return unreachable;

@@ -134,6 +134,43 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'zh-CN': '审批环节「{level}」找不到审批人，请联系管理员配置',
     'en-US': 'No approver found for step "{level}"; ask an administrator to set one',
   },
+  CONTRACT_SIGNED: {
+    'zh-CN': '合同已签署或已归档，不能修改；如需变更请发起补充协议（新版本）',
+    'en-US': 'The contract is signed or archived and cannot be edited; make an amendment (a new version) instead',
+  },
+  PAYMENT_TERMS_INVALID: {
+    'zh-CN': '付款条件有误：各期比例合计须为 100%（当前 {total}%）',
+    'en-US': 'Invalid payment terms: the instalments must add up to 100 % (now {total} %)',
+  },
+  RECEIPT_EXCEEDS_RECEIVABLE: {
+    'zh-CN': '回款金额 {amount} 分超过剩余应收 {remaining} 分；如确属多付，请确认后再提交',
+    'en-US': 'The receipt of {amount} fen exceeds the remaining receivable of {remaining} fen; confirm the overpayment to record it',
+  },
+  SHIPMENT_INVALID: {
+    'zh-CN': '发货数量有误：{detail}',
+    'en-US': 'Invalid shipment quantities: {detail}',
+  },
+  ATTACHMENT_TOO_LARGE: {
+    'zh-CN': '附件过大（上限 {maxSize}）',
+    'en-US': 'The attachment is too large (limit {maxSize})',
+  },
+  ATTACHMENT_TYPE_NOT_ALLOWED: {
+    'zh-CN': '不允许的附件类型：{detail}。可上传 PDF、PNG、JPEG、GIF、WebP、XLSX、DOCX、CSV、TXT',
+    'en-US': 'This file type is not allowed: {detail}. Allowed: PDF, PNG, JPEG, GIF, WebP, XLSX, DOCX, CSV, TXT',
+  },
+  ATTACHMENT_RAW_BODY_REQUIRED: {
+    'zh-CN': '上传附件请以 application/octet-stream 发送文件原始内容',
+    'en-US': 'Send the attachment as the raw file body with Content-Type application/octet-stream',
+  },
+  ATTACHMENT_TYPE_MISMATCH: {
+    'zh-CN': '文件内容（{detected}）与扩展名 .{extension} 不符，疑似伪装文件',
+    'en-US': 'The file content ({detected}) does not match its extension .{extension}',
+  },
+  ATTACHMENT_STORAGE_FAILED: {
+    'zh-CN': '附件存储暂不可用，请稍后重试',
+    'en-US': 'The attachment store is unavailable; please retry later',
+  },
+  TARGET_INVALID: { 'zh-CN': '目标有误：{detail}', 'en-US': 'The target is not valid: {detail}' },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
 };
 
@@ -217,6 +254,10 @@ export const ISSUE_MESSAGES: Catalogue = {
     'en-US': '{field} overlaps the previous working period (list them in order)',
   },
   duplicate: { 'zh-CN': '{field} 有重复项', 'en-US': '{field} has duplicates' },
+  exceeds_remaining: {
+    'zh-CN': '{field} 超过未发货数量 {remaining}',
+    'en-US': '{field} is more than the {remaining} still to ship',
+  },
   before_from: { 'zh-CN': '{field} 早于开始日期', 'en-US': '{field} is before the start date' },
   closure_too_long: {
     'zh-CN': '{field}：一段停工期最长 366 天',
@@ -248,10 +289,19 @@ export const ENTITY_NAMES: Catalogue = {
   quote: { 'zh-CN': '报价单', 'en-US': 'Quote' },
   approval: { 'zh-CN': '审批', 'en-US': 'Approval' },
   price_list: { 'zh-CN': '价格表', 'en-US': 'Price list' },
+  contract: { 'zh-CN': '合同', 'en-US': 'Contract' },
+  contract_template: { 'zh-CN': '合同模板', 'en-US': 'Contract template' },
+  order: { 'zh-CN': '销售订单', 'en-US': 'Sales order' },
+  shipment: { 'zh-CN': '发货', 'en-US': 'Shipment' },
+  handoff: { 'zh-CN': '交接任务', 'en-US': 'Hand-off' },
+  payment_plan: { 'zh-CN': '回款计划', 'en-US': 'Payment plan' },
+  attachment: { 'zh-CN': '附件', 'en-US': 'Attachment' },
   user: { 'zh-CN': '用户', 'en-US': 'User' },
   orgUnit: { 'zh-CN': '组织', 'en-US': 'Org unit' },
   apiToken: { 'zh-CN': 'API 令牌', 'en-US': 'API token' },
   record: { 'zh-CN': '记录', 'en-US': 'Record' },
+  target: { 'zh-CN': '销售目标', 'en-US': 'Target' },
+  weekly_report: { 'zh-CN': '周报', 'en-US': 'Weekly report' },
 };
 
 export function format(template: string, params: Record<string, string | number>): string {

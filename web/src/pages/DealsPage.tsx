@@ -119,6 +119,8 @@ function DealsKanban({ me }: { me: Me }) {
                   borderRadius: 8,
                   padding: 8,
                   minHeight: 320,
+                  maxHeight: 'max(420px, calc(100vh - 260px))',
+                  overflowY: 'auto',
                 }}
               >
                 <Space style={{ marginBottom: 8, justifyContent: 'space-between', width: '100%' }}>

@@ -31,7 +31,7 @@ import { ActivityQuickLog } from '../components/ActivityQuickLog';
 import { fromFormValues, RecordFormItems, toFormValues } from '../components/RecordFormItems';
 import { RecordTimeline } from '../components/RecordTimeline';
 import { SopPanel } from '../components/SopPanel';
-import { applyServerErrors, type Entity } from '../lib';
+import { applyServerErrors, type Entity, useUsers } from '../lib';
 import { formatMoney } from './recordColumns';
 import { FIELDS, type FieldSpec } from './recordFields';
 
@@ -73,6 +73,7 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
   const [editError, setEditError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm();
+  const users = useUsers();
   const record = useQuery({
     queryKey: ['record', entity, id],
     queryFn: () => fetchRecord(entity, id),
@@ -160,8 +161,14 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
       if (err instanceof ApiError && err.status === 412) {
         setEditError(t('record.conflict'));
         await reload();
+        // The latest version under the user's own edits: their changes stay, the rest is refreshed.
         const fresh = queryClient.getQueryData<Rec>(['record', entity, id]);
-        if (fresh) form.setFieldsValue(toFormValues(fields, fresh));
+        if (fresh) {
+          const untouched = Object.entries(toFormValues(fields, fresh)).filter(
+            ([k]) => !form.isFieldTouched(k),
+          );
+          form.setFieldsValue(Object.fromEntries(untouched));
+        }
       } else if (!applyServerErrors(form, err)) {
         setEditError((err as Error).message);
       }
@@ -272,7 +279,13 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
             </Descriptions.Item>
           )}
           <Descriptions.Item label={t('list.owner')}>
-            {rec.ownerName ? <span data-value="">{String(rec.ownerName)}</span> : <Tag>{t('list.pool')}</Tag>}
+            {rec.ownerId ? (
+              <span data-value="">
+                {String(rec.ownerName ?? users.data?.items.find((u) => u.id === rec.ownerId)?.name ?? '…')}
+              </span>
+            ) : (
+              <Tag>{t('list.pool')}</Tag>
+            )}
           </Descriptions.Item>
           <Descriptions.Item label={t('record.version')}>{rec.version}</Descriptions.Item>
         </Descriptions>

@@ -1,5 +1,5 @@
 import { normalizeCompanyName } from '../company-name';
-import { FUZZY_NAME_THRESHOLD, type PreparedName, prepareName, preparedSimilarity } from './similarity';
+import { FUZZY_NAME_THRESHOLD, type PreparedName, preparedSimilarity, prepareName } from './similarity';
 
 // Duplicates inside one file: exact on the keys that identify a customer (normalised mobile,
 // 统一社会信用代码, e-mail) and fuzzy on the normalised company name.
@@ -58,7 +58,8 @@ export function findDuplicatePairs(rows: DuplicateKeys[], threshold = FUZZY_NAME
       const la = a.p.chars.length;
       if (Math.abs(la - b.p.chars.length) > Math.max(2, la / 3)) continue;
       const score = preparedSimilarity(a.p, b.p, threshold);
-      if (score >= threshold) push({ first: Math.min(a.i, b.i), second: Math.max(a.i, b.i), on: 'fuzzyName', score });
+      if (score >= threshold)
+        push({ first: Math.min(a.i, b.i), second: Math.max(a.i, b.i), on: 'fuzzyName', score });
     }
   }
   return pairs.sort((x, y) => x.second - y.second || x.first - y.first);
@@ -80,7 +81,10 @@ export function bestFuzzyMatch(
   for (const c of candidates) {
     if (Math.abs(c.nameNorm.length - norm.length) > Math.max(2, norm.length / 3)) continue;
     let q = PREPARED.get(c);
-    if (!q) PREPARED.set(c, (q = prepareName(c.nameNorm)));
+    if (!q) {
+      q = prepareName(c.nameNorm);
+      PREPARED.set(c, q);
+    }
     const score = preparedSimilarity(p, q, threshold);
     if (score >= threshold && (!best || score > best.score)) best = { id: c.id, score };
   }

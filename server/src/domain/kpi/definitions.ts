@@ -58,6 +58,8 @@ export interface KpiDefinition {
   compute?: { facts: FactSource; aggregate: Formula };
   /** The later feature whose tables a not-yet-available KPI needs. */
   requires?: string;
+  /** Computed by another module's route rather than from facts (target_attainment: modules/targets). */
+  servedBy?: string;
 }
 
 const ALL: readonly Dimension[] = DIMENSIONS;
@@ -273,7 +275,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     direction: 'higher_is_better',
     dimensions: PEOPLE,
     formula: { 'zh-CN': '实际值 ÷ 目标值', 'en-US': 'Actual ÷ target' },
-    requires: 'targets',
+    servedBy: 'targets',
   },
   {
     key: 'collection_rate',

@@ -196,8 +196,8 @@ describe('the KPI library', () => {
       expect(k.key).toMatch(/^[a-z][a-z0-9_]*$/);
       expect(k.name['zh-CN'] && k.name['en-US'] && k.formula['zh-CN'] && k.formula['en-US']).toBeTruthy();
       for (const d of k.dimensions) expect(DIMENSIONS).toContain(d);
-      // Either computable now, or waiting for named tables — never both, never neither.
-      expect(!!k.compute !== !!k.requires).toBe(true);
+      // Computable from facts, served by another module, or waiting for named tables — exactly one.
+      expect([!!k.compute, !!k.servedBy, !!k.requires].filter(Boolean)).toHaveLength(1);
     }
   });
 });

@@ -73,7 +73,9 @@ describe('calendar settings', () => {
       extraWorkingDays: [{ date: '2025-03-01' }, { date: '2025-03-01' }],
     });
     expect(r.success).toBe(false);
-    expect(r.error!.issues.map((i) => [i.path.join('.'), (i as { params?: { issue?: string } }).params?.issue])).toEqual([
+    expect(
+      r.error!.issues.map((i) => [i.path.join('.'), (i as { params?: { issue?: string } }).params?.issue]),
+    ).toEqual([
       ['timeZone', 'invalid_time_zone'],
       ['workingHours.0.end', 'not_after_start'],
       ['workingHours.1.start', 'overlaps_previous'],
@@ -87,7 +89,11 @@ describe('calendar settings', () => {
   });
 
   it('reads the older stored form (closures as single dates)', () => {
-    const s = settingsFromStored({ timeZone: 'Asia/Hong_Kong', closures: ['2025-05-05'], extraWorkingDays: [] });
+    const s = settingsFromStored({
+      timeZone: 'Asia/Hong_Kong',
+      closures: ['2025-05-05'],
+      extraWorkingDays: [],
+    });
     expect(s).toMatchObject({
       timeZone: 'Asia/Hong_Kong',
       workingWeekdays: [1, 2, 3, 4, 5],

@@ -21,7 +21,8 @@ export function isIanaTimeZone(tz: string): boolean {
 }
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
-const days = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+const days = (from: string, to: string) =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
 export const calendarSettingsSchema = z
   .strictObject({
@@ -49,7 +50,8 @@ export const calendarSettingsSchema = z
     s.workingHours.forEach((h, i) => {
       if (minutes(h.end) <= minutes(h.start)) issue(['workingHours', i, 'end'], 'not_after_start');
       const prev = s.workingHours[i - 1];
-      if (prev && minutes(h.start) < minutes(prev.end)) issue(['workingHours', i, 'start'], 'overlaps_previous');
+      if (prev && minutes(h.start) < minutes(prev.end))
+        issue(['workingHours', i, 'start'], 'overlaps_previous');
     });
     if (new Set(s.workingWeekdays).size !== s.workingWeekdays.length) issue(['workingWeekdays'], 'duplicate');
     s.closures.forEach((c, i) => {

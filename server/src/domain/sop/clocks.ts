@@ -51,7 +51,11 @@ export function warnAtFor(limit: TimeLimit, start: Date, dueAt: Date): Date | nu
   const w = limit.warnBefore;
   if (!w) return null;
   const warnMs =
-    w.unit === 'minutes' ? w.value * 60_000 : w.unit.endsWith('days') ? w.value * 86_400_000 : w.value * 3_600_000;
+    w.unit === 'minutes'
+      ? w.value * 60_000
+      : w.unit.endsWith('days')
+        ? w.value * 86_400_000
+        : w.value * 3_600_000;
   return new Date(Math.max(start.getTime(), dueAt.getTime() - warnMs));
 }
 

@@ -141,6 +141,12 @@ export const activityDefinition: RecordDefinition<ActivityDto> = {
       at: ctx.now,
     });
     // The lead's SOP run follows: 线索获取 → 初步接触, with its stage event.
-    if (status !== lead.status) await leadFirstContact(ctx.trx, { id: lead.id, tenantId: ctx.actor.tenantId }, ctx.actor.userId, ctx.now);
+    if (status !== lead.status)
+      await leadFirstContact(
+        ctx.trx,
+        { id: lead.id, tenantId: ctx.actor.tenantId },
+        ctx.actor.userId,
+        ctx.now,
+      );
   },
 };

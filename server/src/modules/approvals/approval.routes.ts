@@ -3,6 +3,7 @@ import type { Database } from '../../db/database';
 import { APPROVAL_SUBJECTS } from '../../domain/approval/approval-matrix';
 import { defineRoute, idParamsSchema, type RouteSpec, versionFromIfMatch } from '../../http/route';
 import { isoDate } from '../records/fields';
+import { listApprovalClocks } from './approval-clock.service';
 import {
   type ApprovalOutcomeHandlers,
   addDelegation,
@@ -45,6 +46,18 @@ export function approvalRoutes(database: Database, handlers: ApprovalOutcomeHand
       params: idParamsSchema,
       handler: async ({ actor, params }) =>
         toApprovalDto((await getApprovalOrThrow(db, actor, params.id)).row),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/approvals/:id/clocks',
+      summary:
+        'Time limits of the request’s steps (审批时限): due time in working hours, running, met or breached',
+      tags: ['approvals'],
+      params: idParamsSchema,
+      handler: async ({ actor, params }) => {
+        await getApprovalOrThrow(db, actor, params.id);
+        return listApprovalClocks(db, actor.tenantId, params.id);
+      },
     }),
     defineRoute({
       method: 'POST',

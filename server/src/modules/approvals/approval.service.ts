@@ -24,6 +24,7 @@ import { newId } from '../../shared/ids';
 import { parseInput } from '../../shared/validation';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { managerOf, notify } from '../notifications/notification.service';
+import { syncApprovalClocks } from './approval-clock.service';
 import { DEFAULT_MATRICES } from './default-matrices';
 
 export type ApprovalRow = Selectable<DB['approvalRequests']>;
@@ -184,6 +185,7 @@ export async function openApprovalRequest(
     updatedAt: at,
   };
   await trx.insertInto('approvalRequests').values(row).execute();
+  await syncApprovalClocks(trx, row, state, at, (key) => levels.find((l) => l.key === key)?.timeLimitHours);
   await notifyPending(trx, row, state);
   await appendAuditEvent(trx, {
     tenantId: actor.tenantId,
@@ -372,6 +374,14 @@ export async function decideApproval(
       version: row.version + 1,
       updatedAt: at,
     };
+    const { matrix } = await findMatrix(trx, row.tenantId, row.subject as ApprovalSubject);
+    await syncApprovalClocks(
+      trx,
+      fresh,
+      next,
+      at,
+      (key) => matrix.levels.find((l) => l.key === key)?.timeLimitHours,
+    );
     // Tell the next approvers only when the request reached a new step, not on each 会签 vote.
     if (next.current !== state.current || next.status !== row.status) await notifyPending(trx, fresh, next);
     if (next.status !== row.status) {

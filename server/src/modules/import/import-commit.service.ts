@@ -10,6 +10,7 @@ import { updateIfVersion } from '../records/record.repository';
 import { insertRecord } from '../records/record.service';
 import type { HookContext } from '../records/record-definition';
 import {
+  countRowsByStatus,
   findImportedFingerprints,
   findRecordVersions,
   findRows,
@@ -63,13 +64,19 @@ export async function commitImport(
   return runCommit(database, actor, job, onProgress);
 }
 
-/** Marks a validated job as running (once: a second commit of the same job answers 409). */
+/**
+ * Marks a validated job as running (once: a second commit of the same job answers 409). A job
+ * whose commit failed half-way (database gone) can be committed again: finished batches are
+ * committed with their rows marked, so it resumes with the rows still valid.
+ */
 export async function beginCommit(database: Database, actor: Actor, id: string): Promise<ImportJobRow> {
   const job = await loadJobOrThrow(database.db, actor, id);
   entitySpec(job.entity);
-  if (!(await transitionJob(database.db, job.id, 'validated', 'running', new Date().toISOString()))) {
-    throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
-  }
+  const now = new Date().toISOString();
+  const started =
+    (await transitionJob(database.db, job.id, 'validated', 'running', now)) ||
+    (await transitionJob(database.db, job.id, 'failed', 'running', now));
+  if (!started) throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
   return job;
 }
 
@@ -81,10 +88,10 @@ export async function runCommit(
 ): Promise<ImportJobView> {
   const { db } = database;
   const spec = entitySpec(job.entity);
+  const before = await countRowsByStatus(db, job.id);
+  // Rows of the job still to create; on a resumed commit, those a failed run left.
+  const total = before.valid ?? 0;
   let done = 0;
-  let created = 0;
-  let lateRejected = 0;
-  let lateSkipped = 0;
   try {
     let after = 0;
     for (;;) {
@@ -102,7 +109,10 @@ export async function runCommit(
             outcome.created.push(...one.created);
             outcome.skipped += one.skipped;
           } catch (err) {
-            await updateRow(db, row.id, { status: 'rejected', errors: JSON.stringify(issuesOf(err, actor.locale)) });
+            await updateRow(db, row.id, {
+              status: 'rejected',
+              errors: JSON.stringify(issuesOf(err, actor.locale)),
+            });
             outcome.rejected++;
           }
         }
@@ -118,25 +128,28 @@ export async function runCommit(
         await updateRow(db, c.rowId, { recordVersion: versions.get(c.recordId)?.version ?? 1 });
       }
       done += batch.length;
-      created += outcome.created.length;
-      lateRejected += outcome.rejected;
-      lateSkipped += outcome.skipped;
       await updateJob(db, job.id, {
         doneRows: done,
-        createdRows: created,
+        validRows: total,
+        createdRows: (before.imported ?? 0) + outcome.created.length,
         updatedAt: new Date().toISOString(),
       });
-      await onProgress?.(done, job.validRows);
+      before.imported = (before.imported ?? 0) + outcome.created.length;
+      await onProgress?.(done, total);
     }
+    // The final counts are the rows' own: valid rows became imported, skipped or rejected.
+    const final = await countRowsByStatus(db, job.id);
     const now = new Date().toISOString();
+    const imported = final.imported ?? 0;
     await updateJob(db, job.id, {
       status: 'committed',
       committedAt: now,
       updatedAt: now,
-      createdRows: created,
-      validRows: job.validRows - lateRejected - lateSkipped,
-      rejectedRows: job.rejectedRows + lateRejected,
-      skippedRows: job.skippedRows + lateSkipped,
+      createdRows: imported,
+      validRows: imported,
+      doneRows: imported,
+      rejectedRows: final.rejected ?? 0,
+      skippedRows: final.skipped ?? 0,
     });
   } catch (err) {
     await updateJob(db, job.id, { status: 'failed', updatedAt: new Date().toISOString() });

@@ -92,6 +92,16 @@ export async function updateRow(
   await db.updateTable('importRows').set(patch).where('id', '=', id).execute();
 }
 
+export async function countRowsByStatus(db: Kysely<DB>, jobId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('importRows')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('jobId', '=', jobId)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
 /** Fingerprints of rows already imported (and not undone) for this entity in the tenant. */
 export async function findImportedFingerprints(
   db: Kysely<DB>,

@@ -110,7 +110,9 @@ export function importRoutes(database: Database): RouteSpec[] {
       handler: async ({ actor, params, query, req, reply }) => {
         if (query.wait !== 'false') return commitImport(database, actor, params.id);
         const job = await beginCommit(database, actor, params.id);
-        runCommit(database, actor, job).catch((err) => req.log.error({ err, importId: job.id }, 'import failed'));
+        runCommit(database, actor, job).catch((err) =>
+          req.log.error({ err, importId: job.id }, 'import failed'),
+        );
         reply.code(202);
         return getImport(database, actor, job.id);
       },

@@ -26,5 +26,8 @@ export const saveMappingInputSchema = z.strictObject({
 export const mappingListQuerySchema = z.strictObject({ entity: z.enum(IMPORTABLE).optional() });
 
 export const commitQuerySchema = z.strictObject({
-  wait: z.enum(['true', 'false']).optional().describe('false: answer 202 at once and import in the background'),
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('false: answer 202 at once and import in the background'),
 });

@@ -25,7 +25,7 @@ export function kpiDto(def: KpiDefinition) {
     direction: def.direction,
     dimensions: def.dimensions,
     formula: def.formula,
-    available: !!def.compute,
+    available: !!def.compute || !!def.servedBy,
     ...(def.requires ? { requires: def.requires } : {}),
   };
 }

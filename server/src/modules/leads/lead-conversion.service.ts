@@ -11,6 +11,7 @@ import { CURRENCIES, idRef, isoDate, moneyField, requiredText } from '../records
 import { findVisibleById } from '../records/record.repository';
 import { insertRecord } from '../records/record.service';
 import type { HookContext } from '../records/record-definition';
+import { leadConverted } from '../sop/lead-sop.service';
 import { leadDefinition } from './lead.definition';
 
 export const convertLeadInputSchema = z.strictObject({
@@ -147,6 +148,8 @@ export async function convertLead(
       },
       at: now,
     });
+    // The lead's SOP run ends in 已确认, with its stage event.
+    await leadConverted(trx, { id: leadId, tenantId: actor.tenantId }, actor.userId, now);
     return { leadId, accountId, contactId, dealId, leadVersion: lead.version + 1 };
   });
 }

@@ -151,7 +151,7 @@ async function startNextDailyClock(
     .select(['stageKey', 'status', 'ownerId'])
     .where('id', '=', c.runId)
     .executeTakeFirst();
-  if (!run || run.status !== 'open' || run.stageKey !== c.stageKey) return;
+  if (run?.status !== 'open' || run.stageKey !== c.stageKey) return;
   const { dueAt, warnAt } = nextDailyClockTimes(cal, limit, new Date(c.dueAt));
   await trx
     .insertInto('sopClocks')
@@ -258,7 +258,8 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
         }
         // Follow-ups: an untouched-for limit starts again from the latest one; a daily deadline
         // is met by one logged since the previous deadline, and the next day's clock starts.
-        if (c.status !== 'breached') {
+        const followUps = limitDef.resetOn === 'activity' || limitDef.deadline?.on === 'daily';
+        if (followUps && c.status !== 'breached') {
           const touched = await latestTouch(trx, c, c.startedAt, now < new Date(c.dueAt) ? at : c.dueAt);
           if (touched && limitDef.resetOn === 'activity') {
             const times = clockTimes(cal, limitDef, new Date(touched));

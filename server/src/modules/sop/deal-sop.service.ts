@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
-import { getRunPanel, moveRecord, publishedPlaybook, setRunChecklistAction, submitRunForm } from './run.service';
+import {
+  getRunPanel,
+  moveRecord,
+  publishedPlaybook,
+  setRunChecklistAction,
+  submitRunForm,
+} from './run.service';
 
 // The deal's SOP: the generic run service (run.service.ts) for record type 'deal'. Stage events
 // for every record type are written in `enterStage` there.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { leadStageOfStatus } from './run-adapters';
 import { enterStage, loadPlaybookVersion, startRun } from './run.service';
+import { leadStageOfStatus } from './run-adapters';
 import { findRun } from './sop-run.repository';
 
 /**
@@ -37,7 +37,7 @@ export async function leadFirstContact(
   at: string,
 ): Promise<void> {
   const run = await findRun(trx, lead.tenantId, 'lead', lead.id);
-  if (!run || run.status !== 'open') return;
+  if (run?.status !== 'open') return;
   const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
   const first = playbook.stages[0]!;
   if (run.stageKey !== first.key) return;
@@ -53,4 +53,22 @@ export async function leadFirstContact(
       .execute();
   }
   await enterStage(trx, run, { from: first.key, to: target, at, actorId, reason: 'first_contact' });
+}
+
+/**
+ * A converted lead's run ends in the playbook's won stage (已确认), as a stage event of whoever
+ * converted it; its clocks stop. Called in the conversion's transaction.
+ */
+export async function leadConverted(
+  trx: Kysely<DB>,
+  lead: { id: string; tenantId: string },
+  actorId: string,
+  at: string,
+): Promise<void> {
+  const run = await findRun(trx, lead.tenantId, 'lead', lead.id);
+  if (run?.status !== 'open') return;
+  const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
+  const won = playbook.stages.find((s) => s.key === leadStageOfStatus('converted', playbook));
+  if (!won || won.key === run.stageKey) return;
+  await enterStage(trx, run, { from: run.stageKey, to: won, at, actorId, reason: 'converted' });
 }

@@ -1,12 +1,12 @@
 import type { Actor } from '../../auth/actor';
 import { ROLE_POLICIES } from '../../auth/roles';
 import type { Database } from '../../db/database';
+import { loadDefaultPlaybooks } from '../../domain/sop/default-playbooks';
 import type { Playbook } from '../../domain/sop/playbook';
 import { playbookFromYaml, playbookToYaml, validatePlaybook } from '../../domain/sop/validate';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
-import { loadDefaultPlaybooks } from '../../domain/sop/default-playbooks';
 import { moveRunOnPublish, publishedPlaybook } from './run.service';
 
 function assertDesigner(actor: Actor) {

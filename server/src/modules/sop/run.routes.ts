@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { defineRoute, etagOf, idParamsSchema, type RouteSpec, versionFromIfMatch } from '../../http/route';
-import type { RunRecordType } from './run-adapters';
 import { getRunPanel, moveRecord, setRunChecklistAction, submitRunForm } from './run.service';
+import type { RunRecordType } from './run-adapters';
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/);
 

@@ -8,8 +8,8 @@ import { checkMove, type GateContext } from '../../domain/sop/gates';
 import type { Playbook, Stage } from '../../domain/sop/playbook';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import { runStageAutomations } from '../automation/automation.hooks';
 import { appendAuditEvent, diffRows } from '../audit/audit.repository';
+import { runStageAutomations } from '../automation/automation.hooks';
 import { findInTenantById, updateIfVersion } from '../records/record.repository';
 import { updateRecord } from '../records/record.service';
 import { AUDIT_IGNORED, type Row } from '../records/record-definition';
@@ -65,7 +65,8 @@ export async function publishedPlaybook(
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
     const again = await findPublishedPlaybook(trx, tenantId, process);
-    if (!again) throw new AppError('INVALID_STATE', { params: { reason: `no published ${process} playbook` } });
+    if (!again)
+      throw new AppError('INVALID_STATE', { params: { reason: `no published ${process} playbook` } });
     return {
       playbookId: again.playbookId,
       versionId: again.versionId,
@@ -473,7 +474,8 @@ export async function startRunOnCreate(
   if (row.leadId) {
     const leadRun = await findRun(trx, actor.tenantId, 'lead', String(row.leadId));
     const known = new Set(pb.playbook.stages.flatMap((s) => s.forms.map((f) => f.key)));
-    if (leadRun) forms = Object.fromEntries(Object.entries(leadRun.state.forms).filter(([k]) => known.has(k)));
+    if (leadRun)
+      forms = Object.fromEntries(Object.entries(leadRun.state.forms).filter(([k]) => known.has(k)));
   }
   await startRun(trx, {
     tenantId: actor.tenantId,

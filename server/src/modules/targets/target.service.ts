@@ -1,0 +1,346 @@
+import type { Actor } from '../../auth/actor';
+import { assertWritable } from '../../auth/visibility';
+import type { Database } from '../../db/database';
+import { findKpi } from '../../domain/kpi/definitions';
+import { localToday } from '../../domain/kpi/periods';
+import { attainment, decompose, rollUp } from '../../domain/targets/decompose';
+import { checkMilestones, currentMilestone, type Milestone } from '../../domain/targets/milestones';
+import { parsePeriod, sameLastYear, type TargetPeriod } from '../../domain/targets/target-period';
+import { AppError } from '../../shared/errors';
+import { newId } from '../../shared/ids';
+import { appendAuditEvent } from '../audit/audit.repository';
+import { computeKpi } from '../kpi/kpi.service';
+import type { CreateTargetInput, DecomposeInput, ListTargetsQuery, UpdateTargetInput } from './target.schemas';
+import {
+  findOrg,
+  findTargetById,
+  findTargetBySubject,
+  findTargets,
+  insertTarget,
+  type TargetRow,
+  updateTarget,
+} from './target.repository';
+import { childSubject, defaultChildren, isBelow, type Org, type Subject, storedSubject, subjectOf } from './target-subjects';
+
+const text = (zh: string, en: string) => ({ 'zh-CN': zh, 'en-US': en });
+
+function invalid(code: string, message: { 'zh-CN': string; 'en-US': string }, field?: string): AppError {
+  return new AppError('TARGET_INVALID', { field, details: { violations: [{ code, message }] } });
+}
+
+/** Targets are set on additive KPIs (money in 分 or counts), so that children can add up to a parent. */
+export function targetMetricOrThrow(metric: string) {
+  const def = findKpi(metric);
+  if (!def) throw new AppError('KPI_NOT_FOUND', { field: 'metric', params: { key: metric } });
+  if (!def.compute || (def.unit !== 'fen' && def.unit !== 'count') || def.compute.aggregate === 'per_capita') {
+    throw invalid(
+      'metric_not_additive',
+      text(`指标「${metric}」不能设目标：只支持金额或数量类指标`, `KPI ${metric} cannot carry a target: only money or count KPIs can`),
+      'metric',
+    );
+  }
+  return def;
+}
+
+export function periodOrThrow(key: string, field = 'period'): TargetPeriod {
+  const p = parsePeriod(key);
+  if (!p) throw new AppError('VALIDATION_FAILED', { field, issues: [{ field, code: 'invalid_value' }] });
+  return p;
+}
+
+function parseMilestones(json: string): Milestone[] {
+  try {
+    const v = JSON.parse(json);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+function milestonesOrThrow(ms: Milestone[], period: TargetPeriod, value: number) {
+  const violations = checkMilestones(ms, period, value);
+  if (!violations.length) return;
+  const messages = {
+    outside_period: text('里程碑日期不在目标周期内', 'a milestone date is outside the period'),
+    not_increasing: text('里程碑须按日期递增且累计值不减', 'milestones must go forward in date and not decrease'),
+    above_target: text('里程碑累计值不能超过目标值', 'a milestone cannot exceed the target'),
+  };
+  throw new AppError('TARGET_INVALID', {
+    field: `milestones.${violations[0]!.index}`,
+    details: { violations: violations.map((v) => ({ ...v, message: messages[v.code] })) },
+  });
+}
+
+/** The actual value of a target's metric for its subject and period, inside the caller's visibility. */
+async function actualOf(database: Database, actor: Actor, metric: string, period: TargetPeriod, subject: Subject, to?: string) {
+  const out = await computeKpi(database, actor, metric, { from: period.from, to: to ?? period.to, ...subject.filter });
+  return out.total.value ?? 0;
+}
+
+async function targetView(database: Database, actor: Actor, org: Org & { tenantName: string; timeZone: string }, row: TargetRow) {
+  const period = periodOrThrow(row.period);
+  const subject = storedSubject(org, row.level, row.subjectId, org.tenantName);
+  const actual = await actualOf(database, actor, row.metric, period, subject);
+  const milestones = parseMilestones(row.milestones);
+  const today = localToday(org.timeZone);
+  const due = currentMilestone(milestones, today);
+  const milestone = due
+    ? {
+        date: due.date,
+        value: due.value,
+        actual: await actualOf(database, actor, row.metric, period, subject, due.date),
+      }
+    : null;
+  return {
+    id: row.id,
+    metric: row.metric,
+    period: row.period,
+    from: period.from,
+    to: period.to,
+    level: row.level,
+    subjectId: row.subjectId,
+    subjectName: subject.name,
+    parentId: row.parentId,
+    ownerId: row.ownerId,
+    value: row.value,
+    method: row.method,
+    weight: row.weight,
+    milestones,
+    actual,
+    attainment: attainment(actual, row.value),
+    gapToTarget: row.value - actual,
+    currentMilestone: milestone ? { ...milestone, attainment: attainment(milestone.actual, milestone.value) } : null,
+    version: row.version,
+  };
+}
+
+export async function listTargets(database: Database, actor: Actor, query: ListTargetsQuery) {
+  const rows = await findTargets(database.db, actor, query);
+  const org = await findOrg(database.db, actor.tenantId);
+  const items = [];
+  for (const r of rows) items.push(await targetView(database, actor, org, r));
+  return { items };
+}
+
+/** A target with its actual value, attainment, milestone and its visible children rolled up. */
+export async function getTarget(database: Database, actor: Actor, id: string) {
+  const row = await findTargetById(database.db, actor, id);
+  if (!row) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'target' } });
+  const org = await findOrg(database.db, actor.tenantId);
+  const view = await targetView(database, actor, org, row);
+  const children = [];
+  for (const c of await findTargets(database.db, actor, { parentId: row.id })) {
+    children.push(await targetView(database, actor, org, c));
+  }
+  // Bottom-up against top-down: a non-zero gap means the children disagree with the parent.
+  return { ...view, children, rollUp: rollUp(row.value, children.map((c) => c.value)) };
+}
+
+export async function createTarget(database: Database, actor: Actor, input: CreateTargetInput) {
+  targetMetricOrThrow(input.metric);
+  const period = periodOrThrow(input.period);
+  const org = await findOrg(database.db, actor.tenantId);
+  const subject = subjectOf(org, input.level, input, org.tenantName);
+  if (input.parentId) {
+    const parent = await findTargetById(database.db, actor, input.parentId);
+    if (!parent) throw new AppError('REFERENCE_NOT_FOUND', { field: 'parentId', params: { entity: 'target', field: 'parentId' } });
+    if (parent.metric !== input.metric || parent.period !== input.period) {
+      throw invalid('parent_mismatch', text('上级目标的指标或周期不同', 'the parent target has another metric or period'), 'parentId');
+    }
+    if (!isBelow(org, storedSubject(org, parent.level, parent.subjectId, org.tenantName), subject)) {
+      throw invalid('not_below_parent', text('目标对象不在上级目标的组织之下', 'the subject is not below the parent target'), 'parentId');
+    }
+  } else if (actor.writableOwners !== 'all') {
+    // Top-level targets are set by sales ops or an admin; managers decompose what they are given.
+    throw new AppError('FORBIDDEN');
+  }
+  assertWritable(actor, 'target', subject.ownerId);
+  milestonesOrThrow(input.milestones, period, input.value);
+  const existing = await findTargetBySubject(database.db, actor.tenantId, {
+    metric: input.metric,
+    period: input.period,
+    subjectId: subject.subjectId,
+  });
+  if (existing) throw new AppError('ALREADY_EXISTS', { field: 'period', params: { field: `${input.metric} ${input.period} ${subject.name}` } });
+  const now = new Date().toISOString();
+  const id = newId('tgt');
+  await database.db.transaction().execute(async (trx) => {
+    await insertTarget(trx, {
+      id,
+      tenantId: actor.tenantId,
+      metric: input.metric,
+      period: input.period,
+      level: input.level,
+      subjectId: subject.subjectId,
+      parentId: input.parentId ?? null,
+      ownerId: subject.ownerId,
+      value: input.value,
+      method: 'manual',
+      weight: null,
+      milestones: JSON.stringify(input.milestones),
+      createdBy: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await appendAuditEvent(trx, {
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      entity: 'target',
+      entityId: id,
+      action: 'create',
+      changes: { after: { metric: input.metric, period: input.period, subjectId: subject.subjectId, value: input.value } },
+      at: now,
+    });
+  });
+  return getTarget(database, actor, id);
+}
+
+export async function updateTargetValue(
+  database: Database,
+  actor: Actor,
+  id: string,
+  input: UpdateTargetInput,
+  version: number | undefined,
+) {
+  if (version === undefined) throw new AppError('PRECONDITION_REQUIRED');
+  const row = await findTargetById(database.db, actor, id);
+  if (!row) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'target' } });
+  if (!row.parentId && actor.writableOwners !== 'all') throw new AppError('FORBIDDEN');
+  assertWritable(actor, 'target', row.ownerId);
+  const value = input.value ?? row.value;
+  const milestones = input.milestones ?? parseMilestones(row.milestones);
+  milestonesOrThrow(milestones, periodOrThrow(row.period), value);
+  const now = new Date().toISOString();
+  await database.db.transaction().execute(async (trx) => {
+    const ok = await updateTarget(trx, actor.tenantId, id, version, {
+      value,
+      milestones: JSON.stringify(milestones),
+      method: input.value !== undefined && input.value !== row.value ? 'manual' : row.method,
+      updatedAt: now,
+    });
+    if (!ok) throw new AppError('VERSION_MISMATCH');
+    await appendAuditEvent(trx, {
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      entity: 'target',
+      entityId: id,
+      action: 'update',
+      changes: { before: { value: row.value, milestones: parseMilestones(row.milestones) }, after: { value, milestones } },
+      at: now,
+    });
+  });
+  return getTarget(database, actor, id);
+}
+
+/**
+ * Top-down decomposition: the parent's value split over its children (given, or the org's
+ * default) evenly, by weights, or by each child's share of the same period last year. The
+ * children always add up to the parent exactly; existing child targets are updated in place.
+ */
+export async function decomposeTarget(database: Database, actor: Actor, id: string, input: DecomposeInput) {
+  const parent = await findTargetById(database.db, actor, id);
+  if (!parent) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'target' } });
+  const org = await findOrg(database.db, actor.tenantId);
+  const parentSubject = storedSubject(org, parent.level, parent.subjectId, org.tenantName);
+  const refs: NonNullable<DecomposeInput['children']> = input.children ?? defaultChildren(org, parentSubject);
+  if (!refs.length) {
+    throw invalid('no_children', text('没有可分解的下级', 'there is nothing below this target to decompose into'), 'children');
+  }
+  const subjects = refs.map((ref, i) => {
+    if (!!ref.unitId === !!ref.userId) {
+      throw new AppError('VALIDATION_FAILED', {
+        field: `children.${i}`,
+        issues: [{ field: `children.${i}`, code: 'invalid_value' }],
+      });
+    }
+    const s = childSubject(org, ref, org.tenantName);
+    if (!isBelow(org, parentSubject, s)) {
+      throw invalid('not_below_parent', text(`「${s.name}」不在该目标的组织之下`, `${s.name} is not below this target`), `children.${i}`);
+    }
+    assertWritable(actor, 'target', s.ownerId);
+    return s;
+  });
+  if (new Set(subjects.map((s) => s.subjectId)).size !== subjects.length) {
+    throw new AppError('VALIDATION_FAILED', { field: 'children', issues: [{ field: 'children', code: 'invalid_value' }] });
+  }
+  let weights: number[];
+  if (input.method === 'even') weights = subjects.map(() => 1);
+  else if (input.method === 'weights') {
+    weights = refs.map((r, i) => {
+      if (r.weight === undefined) {
+        throw new AppError('VALIDATION_FAILED', {
+          field: `children.${i}.weight`,
+          issues: [{ field: `children.${i}.weight`, code: 'required' }],
+        });
+      }
+      return r.weight;
+    });
+  } else {
+    const last = periodOrThrow(sameLastYear(parent.period));
+    weights = [];
+    for (const s of subjects) weights.push(await actualOf(database, actor, parent.metric, last, s));
+  }
+  const split = decompose(parent.value, weights);
+  if (!split.ok) {
+    throw invalid(
+      split.reason,
+      input.method === 'last_year'
+        ? text('去年同期没有数据，请改用平均或权重分解', 'there is no data for the same period last year; split evenly or by weights')
+        : text('权重之和必须大于 0', 'the weights must add up to more than 0'),
+      'children',
+    );
+  }
+  const now = new Date().toISOString();
+  await database.db.transaction().execute(async (trx) => {
+    for (const [i, s] of subjects.entries()) {
+      const value = split.values[i]!;
+      const weight = Number.isInteger(weights[i]) ? weights[i]! : null;
+      const existing = await findTargetBySubject(trx, actor.tenantId, {
+        metric: parent.metric,
+        period: parent.period,
+        subjectId: s.subjectId,
+      });
+      if (existing) {
+        const ok = await updateTarget(trx, actor.tenantId, existing.id, existing.version, {
+          value,
+          method: input.method,
+          weight,
+          parentId: parent.id,
+          updatedAt: now,
+        });
+        if (!ok) throw new AppError('VERSION_MISMATCH');
+      } else {
+        await insertTarget(trx, {
+          id: newId('tgt'),
+          tenantId: actor.tenantId,
+          metric: parent.metric,
+          period: parent.period,
+          level: s.level,
+          subjectId: s.subjectId,
+          parentId: parent.id,
+          ownerId: s.ownerId,
+          value,
+          method: input.method,
+          weight,
+          milestones: '[]',
+          createdBy: actor.userId,
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+    }
+    await appendAuditEvent(trx, {
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      entity: 'target',
+      entityId: parent.id,
+      action: 'update',
+      changes: {
+        note: `decomposed (${input.method})`,
+        after: Object.fromEntries(subjects.map((s, i) => [s.subjectId, split.values[i]])),
+      },
+      at: now,
+    });
+  });
+  return getTarget(database, actor, parent.id);
+}

@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database';
+import { migrateToLatest } from '../src/db/migrate';
+import { makeOrg, type Org } from './harness';
+
+// The CLI runs on a SQLite file whatever TEST_DB says (as in cli.test.ts): it is the same code.
+const BIN = join(import.meta.dirname, '..', 'bin', 'salesops.mjs');
+const FIXTURES = join(import.meta.dirname, 'fixtures/import');
+
+describe('salesops import / export', () => {
+  let dir: string;
+  let db: string;
+  let org: Org;
+  const salesops = (args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, '--database-url', db, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: 'C.UTF-8' },
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'salesops-import-cli-'));
+    db = join(dir, 'cli.db');
+    const database = openDatabase(db);
+    await migrateToLatest(database);
+    org = await makeOrg(database.db, 'CLI导入公司');
+    await database.close();
+    copyFileSync(join(FIXTURES, 'leads-utf8.csv'), join(dir, 'leads.csv'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('validates with --dry-run, imports with a progress bar, and skips what was imported', () => {
+    const dry = salesops([
+      'import',
+      '--entity',
+      'leads',
+      join(dir, 'leads.csv'),
+      '--tenant',
+      'CLI导入公司',
+      '--dry-run',
+    ]);
+    expect(dry.out).toContain('dry run, nothing created: 6 rows, 2 valid, 0 created');
+    expect(dry.code).toBe(2); // rows were rejected
+    expect(existsSync(join(dir, 'leads.rejected.csv'))).toBe(true);
+    expect(readFileSync(join(dir, 'leads.rejected.csv'), 'utf8')).toContain('错误 Errors');
+
+    const real = salesops([
+      'import',
+      '--entity',
+      'leads',
+      join(dir, 'leads.csv'),
+      '--tenant',
+      'CLI导入公司',
+      '--as',
+      org.users.repA1.email,
+    ]);
+    expect(real.out).toContain('2 created');
+    expect(real.err).toContain('2/2');
+    const again = salesops([
+      'import',
+      '--entity',
+      'leads',
+      join(dir, 'leads.csv'),
+      '--tenant',
+      'CLI导入公司',
+    ]);
+    expect(again.out).toContain('0 created, 2 already imported');
+  });
+
+  it('exports what the chosen user sees, as CSV with a BOM', () => {
+    const out = join(dir, 'leads-export.csv');
+    const all = salesops([
+      'export',
+      '--entity',
+      'leads',
+      '--format',
+      'csv',
+      '-o',
+      out,
+      '--tenant',
+      'CLI导入公司',
+    ]);
+    expect(all.code, all.err).toBe(0);
+    expect(all.out).toContain('2 leads');
+    const bytes = readFileSync(out);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const other = salesops([
+      'export',
+      '--entity',
+      'leads',
+      '--format',
+      'csv',
+      '-o',
+      out,
+      '--tenant',
+      'CLI导入公司',
+      '--as',
+      org.users.repB1.email,
+    ]);
+    expect(other.out).toContain('0 leads');
+    const filtered = salesops([
+      'export',
+      '--entity',
+      'leads',
+      '--format',
+      'csv',
+      '-o',
+      out,
+      '--tenant',
+      'CLI导入公司',
+      '--filter',
+      'source=exhibition',
+    ]);
+    expect(filtered.out).toContain('1 leads');
+  });
+
+  it('refuses bad arguments with a code and a message', () => {
+    const noEntity = salesops(['import', join(dir, 'leads.csv')]);
+    expect(noEntity.code).toBe(1);
+    expect(noEntity.err).toContain('VALIDATION_FAILED');
+    const badFilter = salesops(['export', '--entity', 'leads', '--filter', 'colour=red']);
+    expect(badFilter.err).toContain('filter.colour');
+  });
+});
