@@ -26,20 +26,34 @@ function csvCell(v: unknown): string {
 export class DuckMirror {
   private readonly dir = mkdtempSync(join(tmpdir(), 'salesops-bench-duck-'));
   private readonly fds = new Map<MirrorTable, number>();
+  private readonly pending = new Map<MirrorTable, string[]>();
   private instance?: DuckDBInstance;
   private connection?: DuckDBConnection;
   rows = 0;
   loadMs = 0;
 
   append(table: MirrorTable, rows: unknown[][]): void {
+    let lines = this.pending.get(table);
+    if (!lines) {
+      lines = [];
+      this.pending.set(table, lines);
+    }
+    for (const r of rows) lines.push(r.map(csvCell).join(','));
+    this.rows += rows.length;
+    if (lines.length >= 10_000) this.flush(table);
+  }
+
+  /** Writes a table's pending lines to its CSV file (created on first use). */
+  private flush(table: MirrorTable): void {
     let fd = this.fds.get(table);
     if (fd === undefined) {
       fd = openSync(join(this.dir, `${table}.csv`), 'w');
       this.fds.set(table, fd);
     }
-    if (!rows.length) return;
-    writeSync(fd, `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`);
-    this.rows += rows.length;
+    const lines = this.pending.get(table);
+    if (!lines?.length) return;
+    writeSync(fd, `${lines.join('\n')}\n`);
+    this.pending.set(table, []);
   }
 
   async load(): Promise<void> {
@@ -48,6 +62,7 @@ export class DuckMirror {
     this.connection = await this.instance.connect();
     for (const [table, columns] of Object.entries(TABLES)) {
       await this.connection.run(`CREATE TABLE ${table} (${columns})`);
+      if (this.pending.has(table as MirrorTable)) this.flush(table as MirrorTable);
       const fd = this.fds.get(table as MirrorTable);
       if (fd === undefined) continue;
       closeSync(fd);

@@ -298,8 +298,10 @@ interface RunContext {
 }
 
 /**
- * Writes the run of an open record and the clocks of its stage's time limits, as the SOP
- * service would have when the record entered the stage.
+ * Writes the run of an open record and the clocks of its stage's time limits in the state a
+ * running system would have them at the anchor: a clock due more than two days earlier has
+ * long been breached and escalated (no further check); a daily deadline's current clock
+ * started the day before; the rest are still running.
  */
 async function addRun(
   spool: Spool,
@@ -328,9 +330,12 @@ async function addRun(
     at,
   ]);
   const stage = ctx.playbook.stages.find((s) => s.key === record.stage);
-  let clocks = 0;
+  const anchor = BENCH_ANCHOR.getTime();
+  let open = 0;
   for (const [k, limit] of (stage?.timeLimits ?? []).entries()) {
-    const { dueAt, warnAt } = clockTimes(ctx.cal, limit, new Date(record.enteredAt));
+    const start = limit.deadline ? Math.max(record.enteredAt, anchor - DAY) : record.enteredAt;
+    const { dueAt, warnAt } = clockTimes(ctx.cal, limit, new Date(start));
+    const settled = dueAt.getTime() < anchor - 2 * DAY;
     await spool.add('sop_clocks', [
       `${runId}_${k}`.replace('run', 'clk'),
       ctx.tenantId,
@@ -340,17 +345,17 @@ async function addRun(
       record.stage,
       limit.key,
       record.ownerId,
-      at,
+      iso(start),
       warnAt?.toISOString() ?? null,
       dueAt.toISOString(),
-      'running',
+      settled ? 'breached' : 'running',
       null,
-      0,
-      (warnAt ?? dueAt).toISOString(),
+      settled ? limit.escalation.length : 0,
+      settled ? null : (warnAt ?? dueAt).toISOString(),
     ]);
-    clocks++;
+    if (!settled) open++;
   }
-  return clocks;
+  return open;
 }
 
 /**

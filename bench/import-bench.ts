@@ -46,8 +46,10 @@ export function leadCsv(rows: number, seed: number, ownerEmails: string[]) {
     const company = `${r.pick(CITIES[region])}${r.pick(BRAND)}${r.pick(BRAND)}${r.pick(INDUSTRY_WORDS[industry]!)}${i}厂有限公司`;
     let mobile = `15${String(i).padStart(9, '0')}`;
     // Three bad rows in every hundred, at fixed places.
-    if (i % 100 === 37) mobile = `15${String(r.int(0, i - 1)).padStart(9, '0')}`; // repeated in the file
-    else if (i % 100 === 61) mobile = `13${String(r.int(0, 99)).padStart(9, '0')}`; // an existing lead's
+    if (i % 100 === 37)
+      mobile = `15${String(r.int(0, i - 1)).padStart(9, '0')}`; // repeated in the file
+    else if (i % 100 === 61)
+      mobile = `13${String(r.int(0, 99)).padStart(9, '0')}`; // an existing lead's
     else if (i % 100 === 83) mobile = `12${String(i).padStart(7, '0')}`; // not a mobile
     const written = r.weighted([
       [mobile, 4],

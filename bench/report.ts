@@ -21,6 +21,8 @@ export interface BenchReport {
   startedAt: string;
   seconds: number;
   machine: string;
+  /** The 1-minute load average when the run started and ended. */
+  loadAverage: { start: number; end: number };
   results: DialectResult[];
   skipped: Array<{ dialect: string; reason: string }>;
   peakRssMb: number;
@@ -40,6 +42,8 @@ export const REPORT_SECTIONS = [
 const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 const n1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
 const n2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
+/** Ratios far below 1 keep two significant digits (0.0013), the rest two decimals. */
+const ratio = (v: number) => (!Number.isFinite(v) ? '—' : v < 0.1 ? v.toPrecision(2) : v.toFixed(2));
 const ms = (v: number) => (v >= 100 ? n0(v) : v >= 10 ? n1(v) : n2(v));
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 
@@ -53,7 +57,8 @@ export function renderReport(r: BenchReport): string {
   const out: string[] = [
     `# salesops benchmark — scale \`${s.name}\``,
     '',
-    `${r.startedAt} · ${r.machine} · seed ${r.seed} · ${n0(r.seconds)} s in total`,
+    `${r.startedAt} · ${r.machine} · load average ${n1(r.loadAverage.start)} → ${n1(r.loadAverage.end)} · ` +
+      `seed ${r.seed} · ${n0(r.seconds)} s in total`,
     '',
     `Company: ${n0(s.reps)} reps, ${n0(s.accounts)} customers, ${n0(s.leads)} leads, ${n0(s.deals)} deals ` +
       `(+${n0(s.moveDeals)} prepared for the stage move), ${n0(s.activities)} follow-ups. ` +
@@ -104,7 +109,7 @@ export function renderReport(r: BenchReport): string {
         n0(d.import.counts.skipped),
         n0(d.import.pipelineRowsPerSecond),
         n0(d.import.bareRowsPerSecond),
-        n2(d.import.ratio),
+        ratio(d.import.ratio),
       ]),
     ),
     '',
@@ -179,7 +184,7 @@ export function renderReport(r: BenchReport): string {
           n0(a.p50),
           n0(a.p99),
           a.failed ? `${a.failed} (${JSON.stringify(a.statusCodes)})` : '0',
-          n2(a.ratio),
+          ratio(a.ratio),
         ]),
       ),
     ),

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchApi } from './api-bench';
@@ -74,6 +74,23 @@ async function benchDialect(
   }
 }
 
+/** Opens the database of one dialect; one that cannot be reached is recorded as skipped. */
+async function openTarget(
+  dialect: 'sqlite' | 'postgres',
+  postgresUrl: string,
+  progress: (line: string) => void,
+  skipped: BenchReport['skipped'],
+): Promise<BenchTarget | undefined> {
+  try {
+    return dialect === 'sqlite' ? await openSqliteTarget() : await openPostgresTarget(postgresUrl);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    progress(`[${dialect}] skipped: ${reason}`);
+    skipped.push({ dialect, reason });
+    return undefined;
+  }
+}
+
 /**
  * `salesops bench`: generates the synthetic company at a scale on each database, measures
  * import, SLA sweep, dashboard and API against their baselines, writes the Markdown report to
@@ -87,25 +104,31 @@ export async function runBench(options: BenchOptions = {}) {
   const scale = BENCH_SCALES[o.scale];
   const progress = o.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
   const started = performance.now();
   const stopSampling = memorySampler();
   const results: DialectResult[] = [];
   const skipped: BenchReport['skipped'] = [];
-  for (const dialect of o.dialects) {
-    let target: BenchTarget;
-    try {
-      target = dialect === 'sqlite' ? await openSqliteTarget() : await openPostgresTarget(o.postgresUrl);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      progress(`[${dialect}] skipped: ${reason}`);
-      skipped.push({ dialect, reason });
-      continue;
+  // Ctrl-C drops the bench database instead of leaving a large temporary file or schema behind.
+  let current: BenchTarget | undefined;
+  const onInterrupt = () => {
+    progress('interrupted: dropping the bench database');
+    void (current?.drop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    for (const dialect of o.dialects) {
+      current = await openTarget(dialect, o.postgresUrl, progress, skipped);
+      if (!current) continue;
+      try {
+        results.push(await benchDialect(current, scale, o.seed, progress));
+      } finally {
+        await current.drop();
+        current = undefined;
+      }
     }
-    try {
-      results.push(await benchDialect(target, scale, o.seed, progress));
-    } finally {
-      await target.drop();
-    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
   const memory = stopSampling();
   const report: BenchReport = {
@@ -114,6 +137,8 @@ export async function runBench(options: BenchOptions = {}) {
     startedAt: startedAt.toISOString(),
     seconds: (performance.now() - started) / 1000,
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`,
+    // Other work on the machine moves every figure: say how busy it was.
+    loadAverage: { start: loadAtStart, end: loadavg()[0]! },
     results,
     skipped,
     peakRssMb: memory.rssMb,

@@ -27,14 +27,20 @@ interface Seen {
   ok: boolean;
 }
 
-function startFakeS3(): Promise<{ server: Server; endpoint: string; objects: Map<string, Buffer>; seen: Seen[] }> {
+function startFakeS3(): Promise<{
+  server: Server;
+  endpoint: string;
+  objects: Map<string, Buffer>;
+  seen: Seen[];
+}> {
   const objects = new Map<string, Buffer>();
   const seen: Seen[] = [];
   const verify = (req: IncomingMessage, body: Buffer): boolean => {
     const auth = String(req.headers.authorization ?? '');
-    const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/s3\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})/.exec(
-      auth,
-    );
+    const m =
+      /Credential=([^/]+)\/\d{8}\/([^/]+)\/s3\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})/.exec(
+        auth,
+      );
     if (!m || m[1] !== KEY.accessKeyId || m[2] !== KEY.region) return false;
     const payloadHash = String(req.headers['x-amz-content-sha256']);
     if (payloadHash !== sha256Hex(body)) return false;
@@ -70,7 +76,9 @@ function startFakeS3(): Promise<{ server: Server; endpoint: string; objects: Map
       }
       if (req.method === 'GET') {
         const o = objects.get(path);
-        return o ? res.writeHead(200).end(o) : res.writeHead(404).end('<Error><Code>NoSuchKey</Code></Error>');
+        return o
+          ? res.writeHead(200).end(o)
+          : res.writeHead(404).end('<Error><Code>NoSuchKey</Code></Error>');
       }
       if (req.method === 'DELETE') {
         objects.delete(path);

@@ -22,7 +22,9 @@ const dir = mkdtempSync(join(tmpdir(), 'salesops-att-'));
 const MAX = 64 * 1024;
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
 
 describe('attachments', () => {
   let database: TestDatabase;
@@ -91,7 +93,9 @@ describe('attachments', () => {
     expect(dl.statusCode).toBe(200);
     expect(dl.headers['content-type']).toBe('application/pdf');
     expect(dl.headers['x-content-type-options']).toBe('nosniff');
-    expect(String(dl.headers['content-disposition'])).toMatch(/^attachment; filename=".*\.pdf"; filename\*=UTF-8''/);
+    expect(String(dl.headers['content-disposition'])).toMatch(
+      /^attachment; filename=".*\.pdf"; filename\*=UTF-8''/,
+    );
     expect(String(dl.headers['content-disposition'])).toContain(encodeURIComponent('技术方案 v2.pdf'));
     expect(dl.rawPayload.equals(PDF)).toBe(true);
 
@@ -115,7 +119,8 @@ describe('attachments', () => {
   });
 
   it('refuses disguised and dangerous files with a clear code, and stores nothing', async () => {
-    const before = (await rep.get(`/api/attachments?recordType=deal&recordId=${deal.id}`)).json().items.length;
+    const before = (await rep.get(`/api/attachments?recordType=deal&recordId=${deal.id}`)).json().items
+      .length;
     const png = await upload(rep, 'invoice.pdf', PNG);
     expect(png.statusCode).toBe(422);
     expect(png.json()).toMatchObject({ code: 'ATTACHMENT_TYPE_MISMATCH', field: 'fileName' });
@@ -188,6 +193,23 @@ describe('attachments', () => {
       expect((await other.get(`/api/attachments?recordType=deal&recordId=${deal.id}`)).statusCode).toBe(404);
       expect((await other.delete(`/api/attachments/${att.id}`)).statusCode).toBe(404);
     }
+    // Another company's administrator sees nothing either.
+    const otherOrg = await makeOrg(database.db);
+    const outsider = await clientFor(app, otherOrg.users.admin);
+    expect((await outsider.get(`/api/attachments/${att.id}`)).statusCode).toBe(404);
+    expect((await upload(outsider, 'x.pdf', PDF)).statusCode).toBe(404);
+    // The file is still there for its owner.
+    expect((await rep.get(`/api/attachments/${att.id}`)).statusCode).toBe(200);
+  });
+
+  it('attaches to a customer as well, each file under its own record', async () => {
+    const account = (await rep.post('/api/accounts', makeAccountInput())).json();
+    const res = await upload(rep, '营业执照.png', PNG, { type: 'account', id: account.id });
+    expect(res.statusCode).toBe(201);
+    const list = (await rep.get(`/api/attachments?recordType=account&recordId=${account.id}`)).json().items;
+    expect(list.map((i: { id: string }) => i.id)).toEqual([res.json().id]);
+    // The same id as another record type is a different (unknown) record.
+    expect((await rep.get(`/api/attachments?recordType=lead&recordId=${account.id}`)).statusCode).toBe(404);
   });
 
   it('soft-deletes: gone from the record and the download, kept in the table and on disk', async () => {

@@ -14,7 +14,9 @@ describe('the benchmark at the tiny scale', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'salesops-bench-test-'));
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('writes and returns a report with every section, on the database under test', { timeout: 600_000 }, async () => {
+  it('writes and returns a report with every section, on the database under test', {
+    timeout: 600_000,
+  }, async () => {
     const { report, markdown, file } = await runBench({
       scale: 'tiny',
       dialects: [TEST_DIALECT],
@@ -56,7 +58,8 @@ describe('the benchmark at the tiny scale', () => {
 
     // Dashboard: the app and DuckDB agree on every figure.
     expect(r!.dashboard.map((q) => q.label)).toHaveLength(5);
-    for (const q of r!.dashboard) expect({ label: q.label, same: q.same }).toEqual({ label: q.label, same: true });
+    for (const q of r!.dashboard)
+      expect({ label: q.label, same: q.same }).toEqual({ label: q.label, same: true });
 
     // API: every scenario ran without a failed request; each prepared deal moved once.
     expect(r!.api.map((a) => a.scenario)).toEqual([

@@ -186,6 +186,30 @@ describe('daily follow-up by 17:00 and untouched 48 h in the default deal playbo
     expect(clocks.map((c) => c.status)).toEqual(['met']);
   });
 
+  it('sends a breach to whoever owns the deal by then', async () => {
+    const d = await newDeal();
+    await startClockAt(d.id, 'initial_contact', 'untouched_48h', '2025-11-20T09:00:00');
+    const manager = await clientFor(app, org.users.managerA);
+    const moved = await manager.post(
+      `/api/deals/${d.id}/transfer`,
+      { toOwnerId: org.users.repA2.id, reason: '调岗' },
+      { ifMatch: d.version },
+    );
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(await sweepAt(d.id, '2025-11-22T09:00:30')).toEqual(['breach']);
+    const breach = await database.db
+      .selectFrom('sopBreaches')
+      .select('ownerId')
+      .where('recordId', '=', d.id)
+      .executeTakeFirstOrThrow();
+    expect(breach.ownerId).toBe(org.users.repA2.id);
+    const [clock] = await clocksOf(d.id, 'untouched_48h');
+    expect(clock!.ownerId).toBe(org.users.repA2.id);
+    const newOwner = await clientFor(app, org.users.repA2);
+    const waiting = (await newOwner.get('/api/breaches?unexplained=true')).json().items;
+    expect(waiting.map((b: { recordId: string }) => b.recordId)).toContain(d.id);
+  });
+
   it('restarts the 48-hour limit on each follow-up and tells the manager once when it runs out on a Sunday', async () => {
     const d = await newDeal();
     await rep.get(`/api/deals/${d.id}/sop`);

@@ -251,6 +251,30 @@ describe('lead stage moves through the lead playbook', () => {
     expect(clocks.map((c) => c.status)).toEqual(['met']);
   });
 
+  it('shows a pool lead’s panel without starting its run; claiming it starts run and clock', async () => {
+    const ops = await clientFor(app, org.users.ops);
+    const pooled = await ops.post('/api/leads', makeLeadInput({ ownerId: null }));
+    expect(pooled.statusCode, pooled.body).toBe(201);
+    const id = pooled.json().id;
+    const panel = await rep.get(`/api/leads/${id}/sop`);
+    expect(panel.statusCode, panel.body).toBe(200);
+    expect(panel.json()).toMatchObject({ stage: { key: 'new_lead' }, state: { checklist: {}, forms: {} } });
+    const runs = () =>
+      database.db.selectFrom('sopRuns').select(['ownerId']).where('recordId', '=', id).execute();
+    expect(await runs()).toEqual([]);
+    const claimed = await rep.post(`/api/leads/${id}/claim`);
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    expect(await runs()).toEqual([{ ownerId: org.users.repA1.id }]);
+    const clocks = await database.db
+      .selectFrom('sopClocks')
+      .select(['limitKey', 'ownerId', 'status'])
+      .where('recordId', '=', id)
+      .execute();
+    expect(clocks).toEqual([
+      { limitKey: 'first_contact_2h', ownerId: org.users.repA1.id, status: 'running' },
+    ]);
+  });
+
   it('hands the lead’s 客户初步沟通记录表 over to the deal it converts into', async () => {
     const lead = await newLead();
     await rep.post('/api/activities', { kind: 'call', subject: '首次电话', leadId: lead.id });

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type Client, clientFor, type Org, openTestDatabase, type TestDatabase } from './harness';
+import {
+  buildTestApp,
+  type Client,
+  clientFor,
+  type Org,
+  openTestDatabase,
+  type TestDatabase,
+} from './harness';
 import { buildKpiFixture } from './kpi-fixture';
 
 // April 2026 revenue in the KPI fixture (Asia/Shanghai): repA1 2,000,000 (d2), repA2 3,000,000
@@ -48,14 +55,28 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
       201,
     );
     ids.company = company.id;
-    expect(company).toMatchObject({ value: 11_000_001, actual: 5_500_000, attainment: 0.5, from: '2026-04-01' });
+    expect(company).toMatchObject({
+      value: 11_000_001,
+      actual: 5_500_000,
+      attainment: 0.5,
+      from: '2026-04-01',
+    });
     // Up to 04-15 local: d6 500,000 + d2 2,000,000.
-    expect(company.currentMilestone).toEqual({ date: '2026-04-15', value: 3_000_000, actual: 2_500_000, attainment: 0.8333 });
+    expect(company.currentMilestone).toEqual({
+      date: '2026-04-15',
+      value: 3_000_000,
+      actual: 2_500_000,
+      attainment: 0.8333,
+    });
 
     // Default children of the company: its one region.
     const byRegion = await ok(admin.post(`/api/targets/${company.id}/decompose`, { method: 'even' }));
     expect(byRegion.children).toHaveLength(1);
-    expect(byRegion.children[0]).toMatchObject({ level: 'region', subjectId: org.units.region.id, value: 11_000_001 });
+    expect(byRegion.children[0]).toMatchObject({
+      level: 'region',
+      subjectId: org.units.region.id,
+      value: 11_000_001,
+    });
     expect(byRegion.rollUp).toEqual({ childrenSum: 11_000_001, gap: 0 });
     ids.region = byRegion.children[0].id;
 
@@ -100,7 +121,12 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
     // April 2025: repA1 2,000,000, repA2 nothing → all to repA1.
     const out = await ok(admin.post(`/api/targets/${ids.teamA}/decompose`, { method: 'last_year' }));
     const reps = Object.fromEntries(out.children.map((c: any) => [c.subjectId, c]));
-    expect(reps[org.users.repA1.id]).toMatchObject({ id: ids.repA1, value: teamA.value, weight: 2_000_000, method: 'last_year' });
+    expect(reps[org.users.repA1.id]).toMatchObject({
+      id: ids.repA1,
+      value: teamA.value,
+      weight: 2_000_000,
+      method: 'last_year',
+    });
     expect(reps[org.users.repA2.id]).toMatchObject({ id: ids.repA2, value: 0, weight: 0 });
     expect(out.rollUp.gap).toBe(0);
   });
@@ -108,13 +134,23 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
   it('shows the gap when a child is changed bottom-up', async () => {
     const teamB = await ok(admin.get(`/api/targets/${ids.teamB}`));
     const changed = await ok(
-      admin.request({ method: 'PATCH', url: `/api/targets/${ids.teamB}`, payload: { value: teamB.value + 500_000 }, ifMatch: teamB.version }),
+      admin.request({
+        method: 'PATCH',
+        url: `/api/targets/${ids.teamB}`,
+        payload: { value: teamB.value + 500_000 },
+        ifMatch: teamB.version,
+      }),
     );
     expect(changed).toMatchObject({ value: teamB.value + 500_000, method: 'manual', actual: 500_000 });
     const region = await ok(admin.get(`/api/targets/${ids.region}`));
     expect(region.rollUp).toEqual({ childrenSum: 11_500_001, gap: -500_000 });
     // A stale version is refused.
-    const stale = await admin.request({ method: 'PATCH', url: `/api/targets/${ids.teamB}`, payload: { value: 1 }, ifMatch: teamB.version });
+    const stale = await admin.request({
+      method: 'PATCH',
+      url: `/api/targets/${ids.teamB}`,
+      payload: { value: 1 },
+      ifMatch: teamB.version,
+    });
     expect(stale.statusCode).toBe(412);
   });
 
@@ -129,8 +165,15 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
     expect(team.items.map((t: any) => t.id).sort()).toEqual([ids.teamA, ids.repA1, ids.repA2].sort());
     expect((await managerB.get(`/api/targets/${ids.repA1}`)).statusCode).toBe(404);
     // Another team's target cannot be decomposed, a top-level one cannot be set by a manager.
-    expect((await managerB.post(`/api/targets/${ids.teamA}/decompose`, { method: 'even' })).statusCode).toBe(404);
-    const top = await managerA.post('/api/targets', { metric: 'leads', period: '2026-04', level: 'company', value: 10 });
+    expect((await managerB.post(`/api/targets/${ids.teamA}/decompose`, { method: 'even' })).statusCode).toBe(
+      404,
+    );
+    const top = await managerA.post('/api/targets', {
+      metric: 'leads',
+      period: '2026-04',
+      level: 'company',
+      value: 10,
+    });
     expect(top.statusCode).toBe(403);
   });
 
@@ -171,7 +214,11 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
     ];
     for (const [patch, status, code, field] of cases) {
       const res = await admin.post('/api/targets', { ...base, ...patch });
-      expect([res.statusCode, res.json().code, res.json().field], JSON.stringify(patch)).toEqual([status, code, field]);
+      expect([res.statusCode, res.json().code, res.json().field], JSON.stringify(patch)).toEqual([
+        status,
+        code,
+        field,
+      ]);
     }
     const noWeight = await admin.post(`/api/targets/${ids.teamA}/decompose`, {
       method: 'weights',

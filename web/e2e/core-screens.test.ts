@@ -107,7 +107,7 @@ describe('core screens', () => {
         '--demo-if-empty',
       ],
       {
-        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: join(ROOT, 'web/dist') },
+        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: process.env.WEB_DIST ?? join(ROOT, 'web/dist') },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
@@ -356,6 +356,74 @@ describe('core screens', () => {
     const back = await page.evaluate(async (id) => (await fetch(`/api/leads/${id}`)).status, lead.id);
     assert.equal(back, 200);
     await page.close();
+  });
+
+  it('a rep claims a pool lead; a manager filters, saves a view and assigns leads in bulk', async () => {
+    const rep = await apiAs(base, REP);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, REP);
+    await page.getByRole('menuitem', { name: '线索' }).click();
+    await page.getByTestId('pool-switch').getByText('公海').click();
+    const firstPoolRow = page.locator('.ant-table-row').first();
+    await firstPoolRow.getByTestId('pool-claim').waitFor();
+    const claimedId = await firstPoolRow.getAttribute('data-row-key');
+    assert.ok(claimedId);
+    await firstPoolRow.getByTestId('pool-claim').click();
+    await page.getByText('已领取').first().waitFor();
+    const claimed = await rep.call<{ ownerId: string | null }>('GET', `/api/leads/${claimedId}`);
+    assert.equal(claimed.ownerId, rep.user.id);
+    await shot(page, '22-pool-claimed.png');
+    await page.close();
+
+    const manager = await apiAs(base, MANAGER);
+    const mpage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(mpage, MANAGER);
+    await mpage.getByRole('menuitem', { name: '线索' }).click();
+    await mpage.locator('.ant-table-row').first().waitFor();
+    // Filter by status, keep it as a view, clear it, and bring it back from the view.
+    await mpage.getByTestId('filter-status').click();
+    await mpage.locator('.ant-select-item-option').filter({ hasText: '新线索' }).click();
+    await mpage.keyboard.press('Escape');
+    const expectTotal = await manager.call<{ total: number }>(
+      'GET',
+      '/api/leads?status=new&pool=exclude&includeTotal=true&limit=1',
+    );
+    await mpage.getByText(`共 ${expectTotal.total} 条`).waitFor();
+    await mpage.getByTestId('views').click();
+    await mpage.getByText('保存当前视图').click();
+    await mpage.getByTestId('view-name').fill('新线索视图');
+    await mpage
+      .locator('.ant-modal')
+      .getByRole('button', { name: /保\s*存/ })
+      .click();
+    await mpage.getByText('清除筛选').click();
+    await mpage.getByText(`共 ${expectTotal.total} 条`).waitFor({ state: 'hidden' });
+    await mpage.getByTestId('views').click();
+    await mpage.locator('.ant-dropdown-menu-item').filter({ hasText: '新线索视图' }).click();
+    await mpage.getByText(`共 ${expectTotal.total} 条`).waitFor();
+    // Bulk assign the first two to rep01.
+    const rows = mpage.locator('.ant-table-row');
+    const ids = [
+      await rows.nth(0).getAttribute('data-row-key'),
+      await rows.nth(1).getAttribute('data-row-key'),
+    ];
+    await rows.nth(0).locator('.ant-checkbox-input').check();
+    await rows.nth(1).locator('.ant-checkbox-input').check();
+    await mpage.getByTestId('bulk-assign').click();
+    await mpage.getByTestId('assign-owner').click();
+    await mpage.keyboard.type(rep.user.name);
+    await mpage.locator('.ant-select-item-option').filter({ hasText: rep.user.name }).first().click();
+    await shot(mpage, '23-bulk-assign.png');
+    await mpage
+      .locator('.ant-modal')
+      .getByRole('button', { name: /分\s*配/ })
+      .click();
+    await mpage.getByText('已分配 2 条').waitFor();
+    for (const id of ids) {
+      const lead = await manager.call<{ ownerId: string }>('GET', `/api/leads/${id}`);
+      assert.equal(lead.ownerId, rep.user.id, `${id} now belongs to rep01`);
+    }
+    await mpage.close();
   });
 
   it('the manager sees the team breach on the workbench and the rep gives the reason', async () => {

@@ -47,7 +47,7 @@ describe('web journeys', () => {
         '--demo-if-empty',
       ],
       {
-        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: join(ROOT, 'web/dist') },
+        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: process.env.WEB_DIST ?? join(ROOT, 'web/dist') },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );

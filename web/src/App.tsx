@@ -6,10 +6,22 @@ import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout';
+import { ApprovalsPage } from './pages/ApprovalsPage';
+import { CompliancePage } from './pages/CompliancePage';
+import { ImportPage } from './pages/ImportPage';
+import { KpiPage } from './pages/KpiPage';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { QuoteEditor } from './pages/QuoteEditor';
+import { QuotesPage } from './pages/QuotesPage';
+import { AutomationRulesPage } from './pages/AutomationRulesPage';
 import { DealsPage } from './pages/DealsPage';
 import { LoginPage } from './pages/LoginPage';
+import { PlaybookDesignerPage } from './pages/PlaybookDesignerPage';
+import { PlaybooksPage } from './pages/PlaybooksPage';
 import { RecordListPage } from './pages/RecordListPage';
 import { RecordPage } from './pages/RecordPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { UsersPage } from './pages/UsersPage';
 import { WorkbenchPage } from './pages/WorkbenchPage';
 import { useMe } from './useMe';
 
@@ -50,6 +62,19 @@ export function App() {
                   element={<RecordPage key="contact" entity="contacts" me={me.data} />}
                 />
                 <Route path="/deals/:id" element={<RecordPage key="deal" entity="deals" me={me.data} />} />
+                <Route path="/playbooks" element={<PlaybooksPage me={me.data} />} />
+                <Route path="/playbooks/versions/:id" element={<PlaybookDesignerPage me={me.data} />} />
+                <Route path="/automation" element={<AutomationRulesPage me={me.data} />} />
+                <Route path="/settings" element={<SettingsPage me={me.data} />} />
+                <Route path="/users" element={<UsersPage me={me.data} />} />
+                <Route path="/notifications" element={<NotificationsPage />} />
+                <Route path="/import" element={<ImportPage />} />
+                <Route path="/quotes" element={<QuotesPage me={me.data} />} />
+                <Route path="/quotes/new" element={<QuoteEditor key="new" me={me.data} />} />
+                <Route path="/quotes/:id" element={<QuoteEditor key="quote" me={me.data} />} />
+                <Route path="/approvals" element={<ApprovalsPage me={me.data} />} />
+                <Route path="/kpi" element={<KpiPage />} />
+                <Route path="/compliance" element={<CompliancePage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Routes>
             </AppLayout>

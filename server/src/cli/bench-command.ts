@@ -10,9 +10,9 @@ const benchCliSchema = z.strictObject({
   scale: z.enum(BENCH_SCALE_NAMES).default('full'),
   db: z
     .string()
+    .regex(/^(sqlite|postgres)(,(sqlite|postgres))*$/)
     .default(BENCH_DIALECTS.join(','))
-    .transform((s) => s.split(',').map((d) => d.trim()))
-    .pipe(z.array(z.enum(BENCH_DIALECTS)).min(1)),
+    .transform((s) => s.split(',') as Array<(typeof BENCH_DIALECTS)[number]>),
   postgresUrl: z
     .string()
     .regex(/^postgres(ql)?:\/\//)

@@ -7,8 +7,8 @@ import * as notifications from './migrations/20261125_0006_notifications';
 import * as automation from './migrations/20261125_0007_automation';
 import * as importJobs from './migrations/20261125_0009_import';
 import * as quotes from './migrations/20261125_0010_quotes';
-import * as attachments from './migrations/20261125_0012_attachments';
 import * as contractsOrdersPayments from './migrations/20261125_0011_contracts_orders_payments';
+import * as attachments from './migrations/20261125_0012_attachments';
 import * as targetsReports from './migrations/20261125_0013_targets_reports';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests

@@ -861,6 +861,7 @@ export interface OrderHandoffTable {
   assigneeId: string;
   dueOn: string;
   status: string;
+  taskId: string | null;
   note: string | null;
   doneAt: string | null;
   createdBy: string | null;

@@ -10,10 +10,10 @@ import { installSessionHook } from '../auth/session-hook';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { approvalRoutes } from '../modules/approvals/approval.routes';
-import { attachmentRoutes, installAttachmentUpload } from '../modules/attachments/attachment.routes';
-import { documentRoutes } from '../modules/documents/document.routes';
 import { assignmentRoutes } from '../modules/assignment/assignment.routes';
+import { attachmentRoutes, installAttachmentUpload } from '../modules/attachments/attachment.routes';
 import { automationRoutes } from '../modules/automation/automation.routes';
+import { documentRoutes } from '../modules/documents/document.routes';
 import { duplicateRoutes } from '../modules/duplicates/duplicate.routes';
 import { exportRoutes } from '../modules/export/export.routes';
 import { importRoutes, installImportUpload } from '../modules/import/import.routes';
@@ -21,11 +21,17 @@ import { mergeRoutes } from '../modules/import/merge.routes';
 import { kpiRoutes } from '../modules/kpi/kpi.routes';
 import { targetRoutes } from '../modules/targets/target.routes';
 import { forecastRoutes } from '../modules/forecast/forecast.routes';
+import { dashboardRoutes } from '../modules/dashboards/dashboard.routes';
+import { weeklyReportRoutes } from '../modules/weekly-reports/weekly-report.routes';
 import { leadRoutes } from '../modules/leads/lead.routes';
 import { notificationRoutes } from '../modules/notifications/notification.routes';
 import { orgRoutes } from '../modules/org/org.routes';
 import { quoteRoutes } from '../modules/quotes/quote.routes';
 import { quoteApprovalOutcome } from '../modules/quotes/quote.service';
+import { contractRoutes } from '../modules/contracts/contract.routes';
+import { contractApprovalOutcome } from '../modules/contracts/contract.service';
+import { orderRoutes } from '../modules/orders/order.routes';
+import { paymentRoutes } from '../modules/payments/payment.routes';
 import { RECORD_DEFINITIONS } from '../modules/records/definitions';
 import { recordRoutes } from '../modules/records/record.routes';
 import { settingsRoutes } from '../modules/settings/settings.routes';
@@ -89,6 +95,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...settingsRoutes(database),
     ...targetRoutes(database),
     ...forecastRoutes(database),
+    ...dashboardRoutes(database),
+    ...weeklyReportRoutes(database),
     ...kpiRoutes(database),
     ...notificationRoutes(database),
     ...importRoutes(database),
@@ -97,7 +105,10 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...quoteRoutes(database),
     ...attachmentRoutes(database),
     ...documentRoutes(database),
-    ...approvalRoutes(database, { quote: quoteApprovalOutcome }),
+    ...contractRoutes(database),
+    ...orderRoutes(database),
+    ...paymentRoutes(database),
+    ...approvalRoutes(database, { quote: quoteApprovalOutcome, contract: contractApprovalOutcome }),
     ...RECORD_DEFINITIONS.flatMap((def) => recordRoutes(database, def)),
   ];
   registerRoutes(app, specs);

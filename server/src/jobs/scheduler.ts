@@ -1,10 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database';
+import { sweepApprovalClocks } from '../modules/approvals/approval-clock.service';
 import { recycleIdleRecords } from '../modules/assignment/pool.service';
 import { runScheduledRules } from '../modules/automation/automation.schedule';
 import { deliverOutbox } from '../modules/notifications/notification.delivery';
 import { sweepClocks } from '../modules/sop/clock.service';
-import { sweepApprovalClocks } from '../modules/approvals/approval-clock.service';
+import { sendOverdueReminders } from '../modules/payments/payment-reminders';
+import { sweepWeeklyReports } from '../modules/weekly-reports/weekly-report.sweep';
 
 export interface Job {
   name: string;
@@ -20,6 +22,8 @@ export const JOBS: Job[] = [
   { name: 'pool-recycle', everyMs: 10 * 60_000, run: (db, now) => recycleIdleRecords(db, now) },
   { name: 'automation-schedule', everyMs: 60_000, run: (db, now) => runScheduledRules(db, now) },
   { name: 'notification-delivery', everyMs: 5_000, run: (db, now) => deliverOutbox(db, now) },
+  { name: 'payment-overdue-reminders', everyMs: 60 * 60_000, run: (db, now) => sendOverdueReminders(db, now) },
+  { name: 'weekly-report-sweep', everyMs: 10 * 60_000, run: (db, now) => sweepWeeklyReports(db, now) },
 ];
 
 /** Starts the jobs; returns a function that stops them and waits for a run in progress. */

@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'ATTACHMENT_RAW_BODY_REQUIRED',
   'ATTACHMENT_TYPE_MISMATCH',
   'ATTACHMENT_STORAGE_FAILED',
+  'ATTACHMENT_INFECTED',
+  'ATTACHMENT_SCAN_FAILED',
   'TARGET_INVALID',
   'INTERNAL',
 ] as const;
@@ -155,10 +157,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'PAYMENT_TERMS_INVALID':
     case 'SHIPMENT_INVALID':
     case 'ATTACHMENT_TYPE_MISMATCH':
+    case 'ATTACHMENT_INFECTED':
       return 422;
     case 'INTERNAL':
       return 500;
     case 'ATTACHMENT_STORAGE_FAILED':
+    case 'ATTACHMENT_SCAN_FAILED':
       return 503;
     default: {
       const unreachable: never = code;

@@ -156,7 +156,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   },
   ATTACHMENT_TYPE_NOT_ALLOWED: {
     'zh-CN': '不允许的附件类型：{detail}。可上传 PDF、PNG、JPEG、GIF、WebP、XLSX、DOCX、CSV、TXT',
-    'en-US': 'This file type is not allowed: {detail}. Allowed: PDF, PNG, JPEG, GIF, WebP, XLSX, DOCX, CSV, TXT',
+    'en-US':
+      'This file type is not allowed: {detail}. Allowed: PDF, PNG, JPEG, GIF, WebP, XLSX, DOCX, CSV, TXT',
   },
   ATTACHMENT_RAW_BODY_REQUIRED: {
     'zh-CN': '上传附件请以 application/octet-stream 发送文件原始内容',
@@ -169,6 +170,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   ATTACHMENT_STORAGE_FAILED: {
     'zh-CN': '附件存储暂不可用，请稍后重试',
     'en-US': 'The attachment store is unavailable; please retry later',
+  },
+  ATTACHMENT_INFECTED: {
+    'zh-CN': '文件未通过病毒扫描（{signature}），已拒绝上传',
+    'en-US': 'The file failed the virus scan ({signature}) and was refused',
+  },
+  ATTACHMENT_SCAN_FAILED: {
+    'zh-CN': '病毒扫描服务暂不可用，请稍后重试',
+    'en-US': 'The virus scanner is unavailable; please retry later',
   },
   TARGET_INVALID: { 'zh-CN': '目标有误：{detail}', 'en-US': 'The target is not valid: {detail}' },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
@@ -302,6 +311,7 @@ export const ENTITY_NAMES: Catalogue = {
   record: { 'zh-CN': '记录', 'en-US': 'Record' },
   target: { 'zh-CN': '销售目标', 'en-US': 'Target' },
   weekly_report: { 'zh-CN': '周报', 'en-US': 'Weekly report' },
+  playbook_version: { 'zh-CN': 'SOP 版本', 'en-US': 'SOP version' },
 };
 
 export function format(template: string, params: Record<string, string | number>): string {

@@ -5,7 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { api, setCsrfToken } from '../api/client';
 import type { Me } from '../api/types';
+import { adminMenuKeys } from './admin/adminMenu';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationBell } from './NotificationBell';
+import { opsMenuKeys } from './opsMenuKeys';
 
 const MENU = ['workbench', 'leads', 'accounts', 'contacts', 'deals'] as const;
 
@@ -20,8 +23,12 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
     setCsrfToken(null);
     queryClient.setQueryData(['me'], null);
   };
+  const adminKeys = adminMenuKeys(me.user.role);
+  const opsKeys = opsMenuKeys(me.user.role);
   const selected =
-    MENU.find((m) => m !== 'workbench' && location.pathname.startsWith(`/${m}`)) ?? 'workbench';
+    [...MENU, ...opsKeys, ...adminKeys].find(
+      (m) => m !== 'workbench' && location.pathname.startsWith(`/${m}`),
+    ) ?? 'workbench';
   return (
     <Layout style={{ minHeight: '100vh', overflowX: 'hidden' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, padding: '0 16px' }}>
@@ -35,7 +42,11 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
           mode="horizontal"
           selectedKeys={[selected]}
           style={{ flex: 1, minWidth: 0 }}
-          items={MENU.map((key) => ({ key, label: t(`menu.${key}`) }))}
+          items={[
+            ...MENU.map((key) => ({ key, label: t(`menu.${key}`) })),
+            ...opsKeys.map((key) => ({ key, label: t(`ops.menu.${key}`) })),
+            ...adminKeys.map((key) => ({ key, label: t(`admin.menu.${key}`) })),
+          ]}
           onClick={({ key }) => navigate(key === 'workbench' ? '/' : `/${key}`)}
         />
         <Space>
@@ -44,6 +55,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
               {me.user.name}
             </Typography.Text>
           )}
+          <NotificationBell />
           <LanguageSwitch />
           <Button size="small" onClick={signOut}>
             {t('app.signOut')}

@@ -17,29 +17,33 @@ interface Pending {
  * for its required reason first; a gate refusal (422 STAGE_GATE_UNMET) lists every missing item;
  * a stale version (412) says so. `move` resolves true when the deal moved.
  */
-export function useDealMover(stages?: Stage[]) {
+export function useDealMover(stages?: Stage[], path: 'deals' | 'leads' = 'deals') {
   const { t } = useTranslation();
   const lt = useLocalText();
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
-  const playbook = usePublishedPlaybook('deal');
+  const playbook = usePublishedPlaybook(path === 'leads' ? 'lead' : 'deal');
   const [pending, setPending] = useState<Pending | null>(null);
   const [refusal, setRefusal] = useState<{ to: string; violations: Violation[] } | null>(null);
   const [reasonForm] = Form.useForm<{ reason: string }>();
   const busy = useRef(false);
   const allStages = stages ?? playbook.data?.stages ?? [];
+  const stageName = (key: string) => {
+    const s = allStages.find((x) => x.key === key);
+    return s ? lt(s.name) : t(`stage.${key}`);
+  };
 
   const send = async (deal: Pending['deal'], to: string, reason?: string): Promise<boolean> => {
     try {
       await api(
         'POST',
-        `/api/deals/${deal.id}/move`,
+        `/api/${path}/${deal.id}/move`,
         { toStage: to, ...(reason ? { reason } : {}) },
         {
           ifMatch: deal.version,
         },
       );
-      message.success(t('deal.moved', { name: deal.name, stage: t(`stage.${to}`) }));
+      message.success(t('deal.moved', { name: deal.name, stage: stageName(to) }));
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'STAGE_GATE_UNMET') {
@@ -52,11 +56,11 @@ export function useDealMover(stages?: Stage[]) {
       }
       return false;
     } finally {
-      await queryClient.invalidateQueries({ queryKey: ['deal-sop', deal.id] });
-      await queryClient.invalidateQueries({ queryKey: ['record', 'deals', deal.id] });
+      await queryClient.invalidateQueries({ queryKey: ['sop', path, deal.id] });
+      await queryClient.invalidateQueries({ queryKey: ['record', path, deal.id] });
       await queryClient.invalidateQueries({ queryKey: ['kanban'] });
-      await queryClient.invalidateQueries({ queryKey: ['list', 'deals'] });
-      await queryClient.invalidateQueries({ queryKey: ['timeline', 'deals', deal.id] });
+      await queryClient.invalidateQueries({ queryKey: ['list', path] });
+      await queryClient.invalidateQueries({ queryKey: ['timeline', path, deal.id] });
     }
   };
 
@@ -112,7 +116,7 @@ export function useDealMover(stages?: Stage[]) {
       </Modal>
       <Modal
         open={!!refusal}
-        title={refusal ? t('deal.gateTitle', { stage: t(`stage.${refusal.to}`) }) : ''}
+        title={refusal ? t('deal.gateTitle', { stage: stageName(refusal.to) }) : ''}
         onCancel={() => setRefusal(null)}
         onOk={() => setRefusal(null)}
         okText={t('common.ok')}

@@ -54,13 +54,14 @@ function widget(field: FormField, lt: (x: FormField['label']) => string) {
 
 /** A deliverable form (交付物) rendered from the playbook's schema; server field errors land on the field. */
 export function SopFormRenderer({
-  dealId,
+  basePath,
   form: spec,
   submitted,
   disabled,
   onSaved,
 }: {
-  dealId: string;
+  /** The record's API path, e.g. /api/deals/deal_1. */
+  basePath: string;
   form: SopForm;
   submitted?: { values: Record<string, unknown>; submittedAt: string };
   disabled?: boolean;
@@ -81,7 +82,7 @@ export function SopFormRenderer({
       if (v !== undefined) values[f.key] = v;
     }
     try {
-      await api('PUT', `/api/deals/${dealId}/sop/forms/${spec.key}`, { values });
+      await api('PUT', `${basePath}/sop/forms/${spec.key}`, { values });
       onSaved();
     } catch (err) {
       if (!applyServerErrors(form, err, 'values.')) setError((err as Error).message);

@@ -22,20 +22,35 @@ import { SlaClocks } from './SlaClocks';
 import { SopFormRenderer } from './SopFormRenderer';
 
 /** A deal's SOP panel: stage, clocks, checklist (关键动作), deliverables (交付物), and the moves on. */
-export function SopPanel({ deal, me, canWrite }: { deal: Deal; me: Me; canWrite: boolean }) {
+export function SopPanel({
+  entity = 'deals',
+  deal,
+  me,
+  canWrite,
+}: {
+  entity?: 'deals' | 'leads';
+  deal: Pick<Deal, 'id' | 'version' | 'name' | 'createdAt'> & { stage?: string; status?: string };
+  me: Me;
+  canWrite: boolean;
+}) {
+  const base = `/api/${entity}/${deal.id}`;
   const { t } = useTranslation();
   const lt = useLocalText();
   const queryClient = useQueryClient();
   const sop = useQuery({
-    queryKey: ['deal-sop', deal.id],
-    queryFn: () => api<SopPanelData>('GET', `/api/deals/${deal.id}/sop`),
+    queryKey: ['sop', entity, deal.id],
+    queryFn: () => api<SopPanelData>('GET', `${base}/sop`),
   });
   const breaches = useQuery({
     queryKey: ['breaches', 'record', deal.id],
     queryFn: () => api<{ items: Breach[] }>('GET', `/api/breaches?recordId=${deal.id}`),
   });
   const version = usePlaybookVersion(sop.data?.playbookVersionId);
-  const { move, modals } = useDealMover(version.data?.stages);
+  const { move, modals } = useDealMover(version.data?.stages, entity);
+  const stageName = (key: string) => {
+    const s = version.data?.stages.find((x) => x.key === key);
+    return s ? lt(s.name) : t(`stage.${key}`);
+  };
   const [ticking, setTicking] = useState<string | null>(null);
   const [checkError, setCheckError] = useState<string | null>(null);
 
@@ -53,12 +68,12 @@ export function SopPanel({ deal, me, canWrite }: { deal: Deal; me: Me; canWrite:
     );
   const data = sop.data!;
   const stage = data.stage;
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['deal-sop', deal.id] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['sop', entity, deal.id] });
   const tick = async (key: string, done: boolean) => {
     setTicking(key);
     setCheckError(null);
     try {
-      await api('PUT', `/api/deals/${deal.id}/sop/checklist/${key}`, { done });
+      await api('PUT', `${base}/sop/checklist/${key}`, { done });
       await refresh();
     } catch (err) {
       setCheckError((err as Error).message);
@@ -73,7 +88,7 @@ export function SopPanel({ deal, me, canWrite }: { deal: Deal; me: Me; canWrite:
       <Descriptions size="small" column={1} style={{ marginBottom: 12 }}>
         <Descriptions.Item label={t('sop.currentStage')}>
           <Tag color="blue" data-testid="sop-stage">
-            {stage ? lt(stage.name) : t(`stage.${deal.stage}`)}
+            {stage ? lt(stage.name) : stageName(String(deal.stage ?? ''))}
           </Tag>
         </Descriptions.Item>
         <Descriptions.Item label={t('sop.enteredAt')}>{fmtTime(data.stageEnteredAt)}</Descriptions.Item>
@@ -136,7 +151,7 @@ export function SopPanel({ deal, me, canWrite }: { deal: Deal; me: Me; canWrite:
               ),
               children: (
                 <SopFormRenderer
-                  dealId={deal.id}
+                  basePath={base}
                   form={f}
                   submitted={data.state.forms[f.key]}
                   disabled={!canWrite}
@@ -163,7 +178,7 @@ export function SopPanel({ deal, me, canWrite }: { deal: Deal; me: Me; canWrite:
                       data-testid={`move-${n.stage}`}
                       onClick={() => move({ id: deal.id, version: deal.version, name: deal.name }, n.stage)}
                     >
-                      {t('sop.moveTo', { stage: t(`stage.${n.stage}`) })}
+                      {t('sop.moveTo', { stage: stageName(n.stage) })}
                     </Button>
                   </Tooltip>
                   {n.ready ? (
@@ -188,9 +203,7 @@ export function SopPanel({ deal, me, canWrite }: { deal: Deal; me: Me; canWrite:
           </Space>
         </>
       )}
-      {!stage?.allowedNext.length && deal.status !== 'open' && (
-        <Alert type="info" showIcon message={t('sop.closed')} />
-      )}
+      {!stage?.allowedNext.length && <Alert type="info" showIcon message={t('sop.closed')} />}
     </Card>
   );
 }

@@ -78,6 +78,7 @@ export const enUS: Messages = {
     accountId: 'Customer',
     contactId: 'Contact',
     leadId: 'Lead',
+    dealId: 'Opportunity',
     convertedAt: 'Converted',
     lostReason: 'Lost reason',
     closedAt: 'Closed',
@@ -231,7 +232,7 @@ export const enUS: Messages = {
     ready: 'Ready',
     notReady: 'Not ready: click to see what is missing',
     missing: '{{count}} missing',
-    closed: 'The opportunity is closed',
+    closed: 'The process is finished',
   },
   deal: {
     kanban: 'Kanban',

@@ -1,7 +1,11 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { setApiLanguage } from '../api/client';
+import { adminEnUS } from './admin.en-US';
+import { adminZhCN } from './admin.zh-CN';
 import { enUS } from './en-US';
+import { opsEnUS } from './ops.en-US';
+import { opsZhCN } from './ops.zh-CN';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en-US'] as const;
@@ -17,7 +21,10 @@ export async function initI18n(): Promise<void> {
   const lng = initialLanguage();
   setApiLanguage(lng);
   await i18n.use(initReactI18next).init({
-    resources: { 'zh-CN': { translation: zhCN }, 'en-US': { translation: enUS } },
+    resources: {
+      'zh-CN': { translation: { ...zhCN, ...adminZhCN, ...opsZhCN } },
+      'en-US': { translation: { ...enUS, ...adminEnUS, ...opsEnUS } },
+    },
     lng,
     fallbackLng: 'zh-CN',
     interpolation: { escapeValue: false },

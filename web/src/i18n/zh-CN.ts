@@ -70,6 +70,7 @@ export const zhCN = {
     accountId: '客户',
     contactId: '联系人',
     leadId: '线索',
+    dealId: '商机',
     convertedAt: '转化时间',
     lostReason: '输单原因',
     closedAt: '关闭时间',
@@ -223,7 +224,7 @@ export const zhCN = {
     ready: '条件已满足',
     notReady: '条件未满足，点击查看缺少的项目',
     missing: '缺 {{count}} 项',
-    closed: '商机已关闭',
+    closed: '流程已结束',
   },
   deal: {
     kanban: '看板',

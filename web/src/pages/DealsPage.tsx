@@ -1,11 +1,12 @@
 import { useQueries } from '@tanstack/react-query';
-import { Alert, Badge, Card, Empty, Input, Segmented, Select, Space, Spin, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Empty, Input, Segmented, Select, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { Deal, Me, Page } from '../api/types';
 import { useDealMover } from '../components/DealMover';
+import { ListTools } from '../components/ListTools';
 import { useDebounced, useUsers } from '../lib';
 import { RecordListPage } from './RecordListPage';
 import { formatMoney } from './recordColumns';
@@ -41,12 +42,20 @@ function DealsKanban({ me }: { me: Me }) {
   const { move, modals } = useDealMover();
   const [moving, setMoving] = useState<{ deal: Deal; to: string } | null>(null);
   const [over, setOver] = useState<string | null>(null);
+  // Cards per column: 30 at first, 30 more per click (the server gives at most 200 at once).
+  const [limits, setLimits] = useState<Record<string, number>>({});
 
   const columns = useQueries({
     queries: DEAL_STAGES.map((stage) => ({
-      queryKey: ['kanban', stage, q, owners],
+      queryKey: ['kanban', stage, q, owners, limits[stage] ?? 30],
+      placeholderData: (prev: Page<Deal> | undefined) => prev,
       queryFn: () => {
-        const p = new URLSearchParams({ stage, limit: '30', includeTotal: 'true', sort: '-stageEnteredAt' });
+        const p = new URLSearchParams({
+          stage,
+          limit: String(limits[stage] ?? 30),
+          includeTotal: 'true',
+          sort: '-stageEnteredAt',
+        });
         if (q) p.set('q', q);
         if (owners.length) p.set('ownerId', owners.join(','));
         return api<Page<Deal>>('GET', `/api/deals?${p}`);
@@ -92,6 +101,7 @@ function DealsKanban({ me }: { me: Me }) {
             options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
           />
         )}
+        <ListTools entity="deals" q={q} filters={{ ownerId: owners }} canImport={me.user.role !== 'viewer'} />
       </Space>
       <div style={{ overflowX: 'auto', paddingBottom: 8 }} data-testid="kanban">
         <div style={{ display: 'flex', gap: 12, minWidth: DEAL_STAGES.length * 232 }}>
@@ -165,6 +175,19 @@ function DealsKanban({ me }: { me: Me }) {
                     </Card>
                   ))}
                 </Space>
+                {col.data?.nextCursor && (limits[stage] ?? 30) < 200 && (
+                  <Button
+                    block
+                    size="small"
+                    type="link"
+                    loading={col.isFetching}
+                    onClick={() =>
+                      setLimits((l) => ({ ...l, [stage]: Math.min(200, (l[stage] ?? 30) + 30) }))
+                    }
+                  >
+                    {t('list.loadMore')}
+                  </Button>
+                )}
               </section>
             );
           })}

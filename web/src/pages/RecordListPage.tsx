@@ -21,6 +21,7 @@ import { Link } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { Me, Page, RecordBase } from '../api/types';
 import { CreateLeadDrawer } from '../components/CreateLeadDrawer';
+import { ListTools } from '../components/ListTools';
 import { isTransferRole, useDebounced, useUsers } from '../lib';
 import { columnsFor, type ListEntity } from './recordColumns';
 import {
@@ -275,6 +276,14 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
         >
           <Button data-testid="views">{t('views.title')}</Button>
         </Dropdown>
+        <ListTools
+          entity={entity}
+          q={q}
+          sort={sort}
+          pool={hasPool ? (scope === 'pool' ? 'only' : 'exclude') : undefined}
+          filters={filters}
+          canImport={me.user.role !== 'viewer'}
+        />
       </Space>
       <Space wrap style={{ marginBottom: 12 }} data-testid="filters">
         {FILTERS[entity].map((f) => (

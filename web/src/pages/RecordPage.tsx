@@ -22,7 +22,7 @@ import {
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../api/client';
@@ -73,6 +73,8 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
   const [editError, setEditError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm();
+  // The fields the user changed in the edit drawer: only these are sent, and kept over a reload.
+  const edited = useRef(new Set<string>());
   const users = useUsers();
   const record = useQuery({
     queryKey: ['record', entity, id],
@@ -143,13 +145,14 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
   const openEdit = () => {
     setEditError(null);
     form.resetFields();
+    edited.current = new Set();
     form.setFieldsValue(toFormValues(fields, rec));
     setEditing(true);
   };
   const save = async (values: Record<string, unknown>) => {
     setBusy(true);
     setEditError(null);
-    const touched = Object.fromEntries(Object.entries(values).filter(([k]) => form.isFieldTouched(k)));
+    const touched = Object.fromEntries(Object.entries(values).filter(([k]) => edited.current.has(k)));
     try {
       await api('PATCH', `/api/${entity}/${id}`, fromFormValues(fields, touched, { nullForEmpty: true }), {
         ifMatch: rec.version,
@@ -159,16 +162,16 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
       await reload();
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {
-        setEditError(t('record.conflict'));
         await reload();
         // The latest version under the user's own edits: their changes stay, the rest is refreshed.
         const fresh = queryClient.getQueryData<Rec>(['record', entity, id]);
         if (fresh) {
           const untouched = Object.entries(toFormValues(fields, fresh)).filter(
-            ([k]) => !form.isFieldTouched(k),
+            ([k]) => !edited.current.has(k),
           );
           form.setFieldsValue(Object.fromEntries(untouched));
         }
+        setEditError(t('record.conflict'));
       } else if (!applyServerErrors(form, err)) {
         setEditError((err as Error).message);
       }
@@ -292,16 +295,18 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
       </Card>
 
       <Row gutter={[16, 16]}>
-        <Col xs={24} lg={entity === 'deals' ? 12 : 14}>
+        <Col xs={24} lg={entity === 'deals' || entity === 'leads' ? 12 : 14}>
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
             <ActivityQuickLog entity={entity} id={id} disabled={!canWrite} />
             {entity === 'accounts' && <RelatedList entity="contacts" accountId={id} />}
             {entity === 'accounts' && <RelatedList entity="deals" accountId={id} />}
           </Space>
         </Col>
-        <Col xs={24} lg={entity === 'deals' ? 12 : 10}>
+        <Col xs={24} lg={entity === 'deals' || entity === 'leads' ? 12 : 10}>
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
-            {entity === 'deals' && <SopPanel deal={rec as never} me={me} canWrite={canWrite} />}
+            {(entity === 'deals' || entity === 'leads') && (
+              <SopPanel entity={entity} deal={rec as never} me={me} canWrite={canWrite} />
+            )}
             <RecordTimeline entity={entity} id={id} />
           </Space>
         </Col>
@@ -328,7 +333,14 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
             data-testid="edit-error"
           />
         )}
-        <Form form={form} layout="vertical" onFinish={save}>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={save}
+          onValuesChange={(changed) => {
+            for (const k of Object.keys(changed)) edited.current.add(k);
+          }}
+        >
           <RecordFormItems
             fields={
               entity === 'leads'

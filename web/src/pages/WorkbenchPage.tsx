@@ -144,7 +144,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
   });
   const sops = useQueries({
     queries: (clockDeals.data?.items ?? []).map((d) => ({
-      queryKey: ['deal-sop', d.id],
+      queryKey: ['sop', 'deals', d.id],
       queryFn: () => api<SopPanel>('GET', `/api/deals/${d.id}/sop`),
     })),
   });

@@ -65,7 +65,7 @@ export const FIELDS: Record<Entity, FieldSpec[]> = {
   leads: [
     { key: 'name', kind: 'text', required: true, max: 100, header: true },
     { key: 'companyName', kind: 'text', max: 200, header: true },
-    { key: 'title', kind: 'text', max: 100 },
+    { key: 'title', kind: 'text', max: 100, header: true },
     { key: 'mobile', kind: 'mobile', header: true },
     { key: 'phone', kind: 'phone' },
     { key: 'email', kind: 'email' },

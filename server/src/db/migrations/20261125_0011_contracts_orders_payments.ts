@@ -68,7 +68,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['tenant_id', 'number'])
     .unique()
     .execute();
-  await db.schema.createIndex('contracts_quote').on('contracts').columns(['tenant_id', 'quote_id']).execute();
+  // One contract per quote, one order per contract (two drafts at once: the second is refused).
+  await db.schema
+    .createIndex('contracts_quote')
+    .on('contracts')
+    .columns(['tenant_id', 'quote_id'])
+    .unique()
+    .execute();
   await db.schema
     .createIndex('contracts_owner')
     .on('contracts')
@@ -120,8 +126,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', ts, (c) => c.notNull())
     .addColumn('deleted_at', ts)
     .execute();
-  await db.schema.createIndex('orders_number').on('orders').columns(['tenant_id', 'number']).unique().execute();
-  await db.schema.createIndex('orders_contract').on('orders').columns(['tenant_id', 'contract_id']).execute();
+  await db.schema
+    .createIndex('orders_number')
+    .on('orders')
+    .columns(['tenant_id', 'number'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('orders_contract')
+    .on('orders')
+    .columns(['tenant_id', 'contract_id'])
+    .unique()
+    .execute();
   await db.schema
     .createIndex('orders_owner')
     .on('orders')
@@ -137,6 +153,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('assignee_id', 'text', (c) => c.notNull().references('users.id'))
     .addColumn('due_on', date, (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull()) // open | done
+    .addColumn('task_id', 'text', (c) => c.references('tasks.id')) // the assignee's task (任务)
     .addColumn('note', 'text')
     .addColumn('done_at', ts)
     .addColumn('created_by', 'text')

@@ -56,7 +56,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['approval_id', 'step_index', 'round'])
     .unique()
     .execute();
-  await db.schema.createIndex('approval_clocks_due').on('approval_clocks').columns(['status', 'due_at']).execute();
+  await db.schema
+    .createIndex('approval_clocks_due')
+    .on('approval_clocks')
+    .columns(['status', 'due_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCategory, effectiveCategory, summarisePipeline, weightedAmount } from './weighted';
 import { linearTrend, movingAverage } from './trend';
+import { defaultCategory, effectiveCategory, summarisePipeline, weightedAmount } from './weighted';
 
 describe('weighted pipeline', () => {
   it.each([
@@ -19,7 +19,9 @@ describe('weighted pipeline', () => {
     ['omitted', 'commit', 25, 'omitted'],
     ['best_case', 'commit', 85, 'best_case'],
     [null, 'nonsense', 10, 'pipeline'],
-  ])('manager %s, rep %s at %i %% → %s', (m, r, p, expected) => expect(effectiveCategory(m, r, p)).toBe(expected));
+  ])('manager %s, rep %s at %i %% → %s', (m, r, p, expected) =>
+    expect(effectiveCategory(m, r, p)).toBe(expected),
+  );
 
   it('sums commit, best case and weighted amounts; omitted deals are left out', () => {
     const out = summarisePipeline([
@@ -29,7 +31,13 @@ describe('weighted pipeline', () => {
       { id: 'd', amount: 9_000_000, probability: 45, category: 'omitted' },
     ]);
     // weighted: 850,000 + 1,300,000 + 300,000 = 2,450,000
-    expect(out).toEqual({ deals: 3, pipeline: 6_000_000, weighted: 2_450_000, commit: 1_000_000, bestCase: 3_000_000 });
+    expect(out).toEqual({
+      deals: 3,
+      pipeline: 6_000_000,
+      weighted: 2_450_000,
+      commit: 1_000_000,
+      bestCase: 3_000_000,
+    });
     expect(defaultCategory(45)).toBe('best_case');
   });
 });

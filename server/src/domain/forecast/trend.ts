@@ -21,7 +21,9 @@ export function linearTrend(history: readonly number[], ahead: number): TrendLin
   });
   const slope = sxy / sxx;
   const intercept = meanY - slope * meanX;
-  const forecast = Array.from({ length: ahead }, (_, k) => Math.max(0, Math.round(intercept + slope * (n + k))));
+  const forecast = Array.from({ length: ahead }, (_, k) =>
+    Math.max(0, Math.round(intercept + slope * (n + k))),
+  );
   return { slope: Math.round(slope * 100) / 100, intercept: Math.round(intercept * 100) / 100, forecast };
 }
 

@@ -26,7 +26,9 @@ export function effectiveCategory(
   probability: number,
 ): ForecastCategory {
   const pick = (manager ?? rep) as ForecastCategory | null | undefined;
-  return pick && (FORECAST_CATEGORIES as readonly string[]).includes(pick) ? pick : defaultCategory(probability);
+  return pick && (FORECAST_CATEGORIES as readonly string[]).includes(pick)
+    ? pick
+    : defaultCategory(probability);
 }
 
 export function weightedAmount(amount: number, probability: number): number {

@@ -3,7 +3,9 @@
 // to the largest fractional remainders (largest remainder method); ties go to the earlier child,
 // so the same input always gives the same split.
 
-export type DecomposeResult = { ok: true; values: number[] } | { ok: false; reason: 'no_children' | 'no_weight' };
+export type DecomposeResult =
+  | { ok: true; values: number[] }
+  | { ok: false; reason: 'no_children' | 'no_weight' };
 
 export function decompose(total: number, weights: readonly number[]): DecomposeResult {
   if (weights.length === 0) return { ok: false, reason: 'no_children' };
@@ -31,7 +33,10 @@ export function decompose(total: number, weights: readonly number[]): DecomposeR
 
 /** Even split: every child weighs the same. */
 export function decomposeEvenly(total: number, children: number): DecomposeResult {
-  return decompose(total, Array.from({ length: children }, () => 1));
+  return decompose(
+    total,
+    Array.from({ length: children }, () => 1),
+  );
 }
 
 /**

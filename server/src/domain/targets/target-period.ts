@@ -37,7 +37,12 @@ export function parsePeriod(key: string): TargetPeriod | undefined {
     };
   }
   const month = Number(part);
-  return { key, kind: 'month', from: `${year}-${part}-01`, to: `${year}-${part}-${pad(lastDay(year, month))}` };
+  return {
+    key,
+    kind: 'month',
+    from: `${year}-${part}-01`,
+    to: `${year}-${part}-${pad(lastDay(year, month))}`,
+  };
 }
 
 /** The same period one year earlier (`2026-Q2` → `2025-Q2`), for last year's shares. */

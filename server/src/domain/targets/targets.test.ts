@@ -49,7 +49,10 @@ describe('decomposition sums back to the parent', () => {
   });
 
   it('splits evenly and rolls up with the gap', () => {
-    expect(decomposeEvenly(1_000_000_01, 3)).toEqual({ ok: true, values: [33_333_334, 33_333_334, 33_333_333] });
+    expect(decomposeEvenly(1_000_000_01, 3)).toEqual({
+      ok: true,
+      values: [33_333_334, 33_333_334, 33_333_333],
+    });
     expect(rollUp(1_000, [300, 500])).toEqual({ childrenSum: 800, gap: 200 });
     expect(rollUp(1_000, [600, 500])).toEqual({ childrenSum: 1_100, gap: -100 });
   });
@@ -59,13 +62,21 @@ describe('decomposition sums back to the parent', () => {
     [1_234, 1_000, 1.234],
     [1, 3, 0.3333],
     [10, 0, null],
-  ])('attainment %i of %i is %s', (actual, target, expected) => expect(attainment(actual, target)).toBe(expected));
+  ])('attainment %i of %i is %s', (actual, target, expected) =>
+    expect(attainment(actual, target)).toBe(expected),
+  );
 });
 
 describe('milestones', () => {
   const q2 = { from: '2026-04-01', to: '2026-06-30' };
   it.each([
-    [[{ date: '2026-04-30', value: 30 }, { date: '2026-06-30', value: 100 }], []],
+    [
+      [
+        { date: '2026-04-30', value: 30 },
+        { date: '2026-06-30', value: 100 },
+      ],
+      [],
+    ],
     [[{ date: '2026-03-31', value: 30 }], [{ index: 0, code: 'outside_period' }]],
     [
       [

@@ -194,7 +194,11 @@ export async function sweepApprovalClocks(
   return events;
 }
 
-async function breachClock(trx: Kysely<DB>, c: ApprovalClockRow, at: string): Promise<ApprovalClockEvent | undefined> {
+async function breachClock(
+  trx: Kysely<DB>,
+  c: ApprovalClockRow,
+  at: string,
+): Promise<ApprovalClockEvent | undefined> {
   const request = await trx
     .selectFrom('approvalRequests')
     .select(['id', 'tenantId', 'subject', 'subjectId', 'status', 'state'])

@@ -3,7 +3,6 @@ import type { Database } from '../../db/database';
 import { APPROVAL_SUBJECTS } from '../../domain/approval/approval-matrix';
 import { defineRoute, idParamsSchema, type RouteSpec, versionFromIfMatch } from '../../http/route';
 import { isoDate } from '../records/fields';
-import { listApprovalClocks } from './approval-clock.service';
 import {
   type ApprovalOutcomeHandlers,
   addDelegation,
@@ -16,6 +15,7 @@ import {
   saveMatrix,
   toApprovalDto,
 } from './approval.service';
+import { listApprovalClocks } from './approval-clock.service';
 
 const subjectParams = z.strictObject({ subject: z.enum(APPROVAL_SUBJECTS) });
 

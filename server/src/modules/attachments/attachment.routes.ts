@@ -23,7 +23,8 @@ const UPLOAD_URL = '/api/attachments';
  */
 export function installAttachmentUpload(app: FastifyInstance, config = attachmentConfigFromEnv()): void {
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (req, body, done) => {
-    if (req.routeOptions.url !== UPLOAD_URL || req.method !== 'POST') done(new AppError('UNSUPPORTED_MEDIA_TYPE'));
+    if (req.routeOptions.url !== UPLOAD_URL || req.method !== 'POST')
+      done(new AppError('UNSUPPORTED_MEDIA_TYPE'));
     else done(null, body);
   });
   app.addHook('onRoute', (route) => {
@@ -38,8 +39,11 @@ export function installAttachmentUpload(app: FastifyInstance, config = attachmen
   });
 }
 
-export function attachmentRoutes(database: Database, config: AttachmentConfig = attachmentConfigFromEnv()): RouteSpec[] {
-  const { store, maxBytes } = config;
+export function attachmentRoutes(
+  database: Database,
+  config: AttachmentConfig = attachmentConfigFromEnv(),
+): RouteSpec[] {
+  const { store } = config;
   return [
     defineRoute({
       method: 'POST',
@@ -52,7 +56,7 @@ export function attachmentRoutes(database: Database, config: AttachmentConfig = 
       response: attachmentDtoSchema,
       handler: async ({ actor, query, req, reply }) => {
         if (!Buffer.isBuffer(req.body)) throw new AppError('ATTACHMENT_RAW_BODY_REQUIRED', { field: 'body' });
-        const dto = await uploadAttachment(database, store, maxBytes, actor, { ...query, content: req.body });
+        const dto = await uploadAttachment(database, config, actor, { ...query, content: req.body });
         reply.code(201);
         return dto;
       },

@@ -14,7 +14,7 @@ import {
   listAttachmentsByRecord,
   markAttachmentDeleted,
 } from './attachment.repository';
-import type { AttachmentStore } from './attachment.storage';
+import type { AttachmentConfig, AttachmentStore } from './attachment.storage';
 import { checkFile, cleanFileName } from './file-type';
 
 /** Records a file can be attached to, and the table that says who owns them. */
@@ -79,11 +79,11 @@ export interface UploadInput {
  */
 export async function uploadAttachment(
   database: Database,
-  store: AttachmentStore,
-  maxBytes: number,
+  config: AttachmentConfig,
   actor: Actor,
   input: UploadInput,
 ) {
+  const { store, maxBytes } = config;
   if (input.content.length > maxBytes) throw tooLarge(maxBytes);
   if (input.content.length === 0)
     throw new AppError('VALIDATION_FAILED', { field: 'body', issues: [{ field: 'body', code: 'required' }] });
@@ -99,11 +99,22 @@ export async function uploadAttachment(
   const check = checkFile(fileName, input.content);
   if (!check.ok) {
     if (check.code === 'not_allowed')
-      throw new AppError('ATTACHMENT_TYPE_NOT_ALLOWED', { field: 'fileName', params: { detail: check.reason } });
+      throw new AppError('ATTACHMENT_TYPE_NOT_ALLOWED', {
+        field: 'fileName',
+        params: { detail: check.reason },
+      });
     throw new AppError('ATTACHMENT_TYPE_MISMATCH', {
       field: 'fileName',
       params: { detected: check.detected, extension: check.extension },
     });
+  }
+
+  if (config.scanner) {
+    const verdict = await config.scanner.scan(input.content).catch((err: unknown) => {
+      throw new AppError('ATTACHMENT_SCAN_FAILED', { cause: err });
+    });
+    if (!verdict.clean)
+      throw new AppError('ATTACHMENT_INFECTED', { field: 'body', params: { signature: verdict.signature } });
   }
 
   const id = newId('att');
@@ -148,7 +159,8 @@ export async function uploadAttachment(
 
 export function tooLarge(maxBytes: number): AppError {
   const mb = maxBytes / (1024 * 1024);
-  const maxSize = mb >= 1 ? `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB` : `${Math.ceil(maxBytes / 1024)} KB`;
+  const maxSize =
+    mb >= 1 ? `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB` : `${Math.ceil(maxBytes / 1024)} KB`;
   return new AppError('ATTACHMENT_TOO_LARGE', { field: 'body', params: { maxSize } });
 }
 
@@ -166,7 +178,12 @@ async function attachmentOrThrow(db: Kysely<DB>, actor: Actor, id: string) {
   }
 }
 
-export async function downloadAttachment(database: Database, store: AttachmentStore, actor: Actor, id: string) {
+export async function downloadAttachment(
+  database: Database,
+  store: AttachmentStore,
+  actor: Actor,
+  id: string,
+) {
   const { row } = await attachmentOrThrow(database.db, actor, id);
   const content = await store.get(row.storageKey);
   return { row, content };

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { parseInput } from '../../shared/validation';
+import { type AttachmentScanner, ClamdScanner } from './attachment.scanner';
 import { encodeKey, type SigV4Credentials, sha256Hex, signV4 } from './sigv4';
 
 /** Where attachment bytes live. Keys are made by the server (`tenant/id`), never from file names. */
@@ -119,11 +120,15 @@ const envSchema = z.object({
   ATTACHMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   ATTACHMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   ATTACHMENTS_S3_PATH_STYLE: z.enum(['true', 'false']).default('true'),
+  ATTACHMENTS_CLAMD_HOST: z.string().min(1).optional(),
+  ATTACHMENTS_CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
 });
 
 export interface AttachmentConfig {
   maxBytes: number;
   store: AttachmentStore;
+  /** Virus scanning before a file is stored (ClamAV when ATTACHMENTS_CLAMD_HOST is set). */
+  scanner?: AttachmentScanner;
 }
 
 /**
@@ -132,18 +137,19 @@ export interface AttachmentConfig {
  */
 export function attachmentConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AttachmentConfig {
   const e = parseInput(envSchema, env);
-  if (e.ATTACHMENTS_S3_ENDPOINT && e.ATTACHMENTS_S3_BUCKET) {
-    return {
-      maxBytes: e.ATTACHMENTS_MAX_BYTES,
-      store: new S3Store({
-        endpoint: e.ATTACHMENTS_S3_ENDPOINT,
-        bucket: e.ATTACHMENTS_S3_BUCKET,
-        region: e.ATTACHMENTS_S3_REGION,
-        accessKeyId: e.ATTACHMENTS_S3_ACCESS_KEY_ID ?? '',
-        secretAccessKey: e.ATTACHMENTS_S3_SECRET_ACCESS_KEY ?? '',
-        pathStyle: e.ATTACHMENTS_S3_PATH_STYLE === 'true',
-      }),
-    };
-  }
-  return { maxBytes: e.ATTACHMENTS_MAX_BYTES, store: new DiskStore(e.ATTACHMENTS_DIR) };
+  const scanner = e.ATTACHMENTS_CLAMD_HOST
+    ? new ClamdScanner(e.ATTACHMENTS_CLAMD_HOST, e.ATTACHMENTS_CLAMD_PORT)
+    : undefined;
+  const store =
+    e.ATTACHMENTS_S3_ENDPOINT && e.ATTACHMENTS_S3_BUCKET
+      ? new S3Store({
+          endpoint: e.ATTACHMENTS_S3_ENDPOINT,
+          bucket: e.ATTACHMENTS_S3_BUCKET,
+          region: e.ATTACHMENTS_S3_REGION,
+          accessKeyId: e.ATTACHMENTS_S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: e.ATTACHMENTS_S3_SECRET_ACCESS_KEY ?? '',
+          pathStyle: e.ATTACHMENTS_S3_PATH_STYLE === 'true',
+        })
+      : new DiskStore(e.ATTACHMENTS_DIR);
+  return { maxBytes: e.ATTACHMENTS_MAX_BYTES, store, scanner };
 }

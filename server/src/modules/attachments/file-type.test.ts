@@ -18,8 +18,16 @@ describe('checkFile', () => {
     ['photo.jpeg', JPEG, 'image/jpeg'],
     ['anim.gif', GIF, 'image/gif'],
     ['pic.webp', WEBP, 'image/webp'],
-    ['报价.xlsx', zip('[Content_Types].xml xl/workbook.xml'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-    ['合同.docx', zip('word/document.xml'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    [
+      '报价.xlsx',
+      zip('[Content_Types].xml xl/workbook.xml'),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ],
+    [
+      '合同.docx',
+      zip('word/document.xml'),
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
     ['客户.csv', CSV, 'text/csv'],
     ['notes.txt', CSV, 'text/plain'],
   ])('accepts %s by its bytes', (name, content, type) => {
@@ -38,8 +46,16 @@ describe('checkFile', () => {
   });
 
   it.each([
-    ['an HTML page named .csv', 'list.csv', Buffer.from('\ufeff  <!DOCTYPE html><html><body>x</body></html>')],
-    ['an SVG named .txt', 'logo.txt', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
+    [
+      'an HTML page named .csv',
+      'list.csv',
+      Buffer.from('\ufeff  <!DOCTYPE html><html><body>x</body></html>'),
+    ],
+    [
+      'an SVG named .txt',
+      'logo.txt',
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ],
     ['a script hidden in a CSV', 'a.csv', Buffer.from('a,b\n1,<script>alert(1)</script>\n')],
     ['an .svg', 'logo.svg', Buffer.from('<svg/>')],
     ['an .html', 'page.html', Buffer.from('hello')],

@@ -36,7 +36,8 @@ export type FileCheck =
   | { ok: false; code: 'mismatch'; detected: string; extension: string };
 
 const startsWith = (buf: Buffer, bytes: number[], at = 0) => bytes.every((b, i) => buf[at + i] === b);
-const ascii = (buf: Buffer, text: string, at = 0) => buf.subarray(at, at + text.length).toString('latin1') === text;
+const ascii = (buf: Buffer, text: string, at = 0) =>
+  buf.subarray(at, at + text.length).toString('latin1') === text;
 
 /** The binary type of the content, 'zip' for an OOXML container not yet told apart, or undefined. */
 function sniffBinary(buf: Buffer): FileKind | 'zip' | undefined {

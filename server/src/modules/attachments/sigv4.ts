@@ -44,7 +44,10 @@ function canonicalQuery(url: URL): string {
 /** The headers to send (including Authorization) for a request signed with SigV4. */
 export function signV4(creds: SigV4Credentials, req: SigV4Request): Record<string, string> {
   const service = creds.service ?? 's3';
-  const amzDate = req.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = req.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = {
     ...Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v.trim()])),

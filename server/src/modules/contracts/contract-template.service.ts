@@ -7,8 +7,8 @@ import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
-import { unknownPlaceholders } from './contract-clauses';
 import type { Clause, TemplateInput } from './contract.schemas';
+import { unknownPlaceholders } from './contract-clauses';
 
 // Contract templates (合同模板) are tenant-wide: administrators and legal keep them.
 const mayEdit = (actor: Actor) => ROLE_POLICIES[actor.role].administers || actor.role === 'legal';

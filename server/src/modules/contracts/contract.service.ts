@@ -12,7 +12,6 @@ import { type ApprovalOutcomeHandler, openApprovalRequest } from '../approvals/a
 import { appendAuditEvent } from '../audit/audit.repository';
 import { writePaymentPlan } from '../payments/payment.repository';
 import type { StoredLine } from '../quotes/quote.service';
-import { type ClauseValues, describeSchedule, fillClauses, formatYuan, unknownPlaceholders } from './contract-clauses';
 import type {
   Clause,
   CreateContractInput,
@@ -20,6 +19,13 @@ import type {
   SignContractInput,
   UpdateContractInput,
 } from './contract.schemas';
+import {
+  type ClauseValues,
+  describeSchedule,
+  fillClauses,
+  formatYuan,
+  unknownPlaceholders,
+} from './contract-clauses';
 import { findTemplate } from './contract-template.service';
 
 type ContractRow = Selectable<DB['contracts']>;
@@ -33,7 +39,8 @@ const LOCKED = new Set(['signed', 'archived']);
 
 function checkTerms(terms: PaymentTerm[]) {
   const total = terms.reduce((s, t) => s + t.percent, 0);
-  if (total !== 100) throw new AppError('PAYMENT_TERMS_INVALID', { field: 'paymentTerms', params: { total } });
+  if (total !== 100)
+    throw new AppError('PAYMENT_TERMS_INVALID', { field: 'paymentTerms', params: { total } });
 }
 
 function checkClauses(clauses: Clause[]) {
@@ -79,7 +86,15 @@ async function clauseValues(
   trx: Kysely<DB>,
   contract: Pick<
     ContractRow,
-    'tenantId' | 'accountId' | 'quoteId' | 'number' | 'title' | 'grossAmount' | 'netAmount' | 'taxAmount' | 'currency'
+    | 'tenantId'
+    | 'accountId'
+    | 'quoteId'
+    | 'number'
+    | 'title'
+    | 'grossAmount'
+    | 'netAmount'
+    | 'taxAmount'
+    | 'currency'
   >,
   terms: PaymentTerm[],
 ): Promise<ClauseValues> {
@@ -133,7 +148,8 @@ export async function createContract(database: Database, actor: Actor, input: Cr
           .where('quoteId', '=', quote.id)
           .where('deletedAt', 'is', null)
           .executeTakeFirst();
-        if (existing) throw new AppError('ALREADY_EXISTS', { field: 'quoteId', params: { field: 'quoteId' } });
+        if (existing)
+          throw new AppError('ALREADY_EXISTS', { field: 'quoteId', params: { field: 'quoteId' } });
 
         let clauses = input.clauses;
         if (input.templateId) {
@@ -229,7 +245,6 @@ export async function createContract(database: Database, actor: Actor, input: Cr
 
 async function writeChanges(
   trx: Kysely<DB>,
-  actor: Actor,
   contract: ContractRow,
   version: VersionRow,
   input: UpdateContractInput,
@@ -261,7 +276,7 @@ export async function updateContract(
     if (!EDITABLE.has(contract.status))
       throw new AppError('INVALID_STATE', { params: { reason: `contract is ${contract.status}` } });
     const version = await versionRow(trx, id, contract.currentVersion);
-    const next = await writeChanges(trx, actor, contract, version, input);
+    const next = await writeChanges(trx, contract, version, input);
     const at = new Date().toISOString();
     await trx
       .updateTable('contractVersions')
@@ -274,7 +289,13 @@ export async function updateContract(
       .execute();
     await trx
       .updateTable('contracts')
-      .set({ title: next.title, status: 'draft', approvalId: null, version: contract.version + 1, updatedAt: at })
+      .set({
+        title: next.title,
+        status: 'draft',
+        approvalId: null,
+        version: contract.version + 1,
+        updatedAt: at,
+      })
       .where('id', '=', id)
       .where('version', '=', contract.version)
       .execute();
@@ -309,7 +330,7 @@ export async function amendContract(
     if (contract.status !== 'signed')
       throw new AppError('INVALID_STATE', { params: { reason: `contract is ${contract.status}` } });
     const version = await versionRow(trx, id, contract.currentVersion);
-    const next = await writeChanges(trx, actor, contract, version, input);
+    const next = await writeChanges(trx, contract, version, input);
     const at = new Date().toISOString();
     const number = contract.currentVersion + 1;
     await trx
@@ -444,37 +465,26 @@ function assertMaySign(actor: Actor, contract: ContractRow) {
 }
 
 /**
- * Checks an attachment id against the attachments table when it exists (another module owns
- * it); without that table the id is kept as given text.
+ * A scanned copy or acceptance document must be a live attachment of the same record (uploaded
+ * through /api/attachments with recordType contract or order).
  */
-export async function checkAttachment(trx: Kysely<DB>, tenantId: string, id: string, field: string) {
-  const found = await (trx as unknown as Kysely<Record<string, { id: string; tenantId: string }>>)
+export async function checkAttachment(
+  trx: Kysely<DB>,
+  tenantId: string,
+  id: string,
+  field: string,
+  record: { type: 'contract' | 'order'; id: string },
+) {
+  const found = await trx
     .selectFrom('attachments')
     .select('id')
     .where('tenantId', '=', tenantId)
     .where('id', '=', id)
+    .where('recordType', '=', record.type)
+    .where('recordId', '=', record.id)
+    .where('deletedAt', 'is', null)
     .executeTakeFirst();
   if (!found) throw new AppError('REFERENCE_NOT_FOUND', { field, params: { field, entity: 'attachment' } });
-}
-
-// Asked once per database, outside any transaction: a failed statement would abort a
-// PostgreSQL transaction.
-const attachmentsKnown = new WeakMap<Database, boolean>();
-export async function attachmentsTableExists(database: Database): Promise<boolean> {
-  const known = attachmentsKnown.get(database);
-  if (known !== undefined) return known;
-  let exists = true;
-  try {
-    await (database.db as unknown as Kysely<Record<string, { id: string }>>)
-      .selectFrom('attachments')
-      .select('id')
-      .limit(1)
-      .execute();
-  } catch {
-    exists = false;
-  }
-  attachmentsKnown.set(database, exists);
-  return exists;
 }
 
 /** Records the signing: date, signatories, scanned copy; writes the payment plan from the terms. */
@@ -485,7 +495,6 @@ export async function signContract(
   input: SignContractInput,
   expectedVersion: number | undefined,
 ) {
-  const hasAttachments = input.scanAttachmentId ? await attachmentsTableExists(database) : false;
   return database.db.transaction().execute(async (trx) => {
     const contract = await contractOrThrow(trx, actor, id);
     assertMaySign(actor, contract);
@@ -499,8 +508,11 @@ export async function signContract(
         field: 'signedOn',
         issues: [{ field: 'signedOn', code: 'invalid_date' }],
       });
-    if (hasAttachments && input.scanAttachmentId)
-      await checkAttachment(trx, actor.tenantId, input.scanAttachmentId, 'scanAttachmentId');
+    if (input.scanAttachmentId)
+      await checkAttachment(trx, actor.tenantId, input.scanAttachmentId, 'scanAttachmentId', {
+        type: 'contract',
+        id,
+      });
     const version = await versionRow(trx, id, contract.currentVersion);
     const at = new Date().toISOString();
     await trx
@@ -592,7 +604,9 @@ function versionDto(actor: Actor, v: VersionRow) {
   return {
     number: v.number,
     lines: (JSON.parse(v.lines) as StoredLine[]).map((l) =>
-      hideCost(actor, { ...l, totals: hideCost(actor, l.totals, ['costAmount', 'marginAmount']) }, ['unitCost']),
+      hideCost(actor, { ...l, totals: hideCost(actor, l.totals, ['costAmount', 'marginAmount']) }, [
+        'unitCost',
+      ]),
     ),
     clauses: JSON.parse(v.clauses) as Clause[],
     paymentTerms: JSON.parse(v.paymentTerms) as PaymentTerm[],
@@ -613,8 +627,15 @@ export function contractDto(actor: Actor, row: ContractRow) {
 async function getContractIn(trx: Kysely<DB>, actor: Actor, id: string) {
   const contract = await contractOrThrow(trx, actor, id);
   const version = await versionRow(trx, id, contract.currentVersion);
-  const { number: _n, ...current } = versionDto(actor, version);
-  return { ...contractDto(actor, contract), ...current };
+  const {
+    number: _n,
+    createdAt: _c,
+    createdBy: _b,
+    signedOn: versionSignedOn,
+    ...current
+  } = versionDto(actor, version);
+  // signedOn is the first signing (the plan counts from it); versionSignedOn the current version's.
+  return { ...contractDto(actor, contract), ...current, versionSignedOn };
 }
 
 export const getContract = (db: Kysely<DB>, actor: Actor, id: string) => getContractIn(db, actor, id);
@@ -633,7 +654,14 @@ export async function listContractVersions(db: Kysely<DB>, actor: Actor, id: str
 export async function listContracts(
   db: Kysely<DB>,
   actor: Actor,
-  q: { dealId?: string; accountId?: string; quoteId?: string; status?: string; limit: number; offset: number },
+  q: {
+    dealId?: string;
+    accountId?: string;
+    quoteId?: string;
+    status?: string;
+    limit: number;
+    offset: number;
+  },
 ) {
   let query = scopeQuery(db.selectFrom('contracts').selectAll(), actor, 'contracts').where(
     'contracts.deletedAt',

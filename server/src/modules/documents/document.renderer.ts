@@ -13,7 +13,9 @@ const require = createRequire(import.meta.url);
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 function loadFonts() {
   fonts ??= {
-    regular: readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')),
+    regular: readFileSync(
+      require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
+    ),
     bold: readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf')),
   };
   return fonts;
@@ -133,7 +135,11 @@ export async function renderDocumentPdf(model: DocumentModel, lang: Locale): Pro
   };
 
   // Title, number and date.
-  doc.font('bold').fontSize(20).fillColor('black').text(model.title, left, MARGIN, { width, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(20)
+    .fillColor('black')
+    .text(model.title, left, MARGIN, { width, align: 'center' });
   doc.moveDown(0.3);
   doc
     .font('regular')
@@ -152,7 +158,11 @@ export async function renderDocumentPdf(model: DocumentModel, lang: Locale): Pro
   }
   for (const fact of model.facts ?? []) {
     ensureRoom(16);
-    doc.font('bold').text(`${fact.label}${sep}`, left, doc.y, { continued: true }).font('regular').text(fact.value);
+    doc
+      .font('bold')
+      .text(`${fact.label}${sep}`, left, doc.y, { continued: true })
+      .font('regular')
+      .text(fact.value);
   }
   doc.moveDown(0.8);
 
@@ -220,13 +230,21 @@ export async function renderDocumentPdf(model: DocumentModel, lang: Locale): Pro
   // Clauses, numbered.
   model.clauses.forEach((c, i) => {
     ensureRoom(36);
-    doc.font('bold').fontSize(10).text(`${i + 1}. ${c.title}`, left, doc.y, { width });
+    doc
+      .font('bold')
+      .fontSize(10)
+      .text(`${i + 1}. ${c.title}`, left, doc.y, { width });
     doc.font('regular').fontSize(9.5).text(c.text, { width });
     doc.moveDown(0.5);
   });
   if (model.note) {
     ensureRoom(30);
-    doc.font('regular').fontSize(9).fillColor(GREY).text(model.note, left, doc.y, { width }).fillColor('black');
+    doc
+      .font('regular')
+      .fontSize(9)
+      .fillColor(GREY)
+      .text(model.note, left, doc.y, { width })
+      .fillColor('black');
   }
 
   // Signature and seal blocks side by side.
@@ -236,7 +254,10 @@ export async function renderDocumentPdf(model: DocumentModel, lang: Locale): Pro
     const top = doc.y;
     const w = width / model.signatures.length;
     model.signatures.forEach((s, i) => {
-      doc.font('regular').fontSize(10).text(s, left + i * w, top, { width: w - 12 });
+      doc
+        .font('regular')
+        .fontSize(10)
+        .text(s, left + i * w, top, { width: w - 12 });
       doc.text(lang === 'zh-CN' ? '签字：' : 'Signature:', left + i * w, top + 28, { width: w - 12 });
       doc.text(lang === 'zh-CN' ? '日期：' : 'Date:', left + i * w, top + 48, { width: w - 12 });
     });

@@ -55,9 +55,12 @@ const TEXT = {
 
 /** YYYY-MM-DD of an instant in a time zone. */
 function localDate(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(iso));
 }
 
 /**
@@ -73,7 +76,11 @@ export async function buildQuoteDocument(
   const quote = await getQuote(db, actor, quoteId);
   const t = TEXT[lang];
   const [tenant, account, owner] = await Promise.all([
-    db.selectFrom('tenants').select(['name', 'timeZone']).where('id', '=', actor.tenantId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('tenants')
+      .select(['name', 'timeZone'])
+      .where('id', '=', actor.tenantId)
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom('accounts')
       .select('name')
@@ -94,12 +101,16 @@ export async function buildQuoteDocument(
   const terms = quote.terms as { paymentTerms?: string | null; paymentDays?: number };
   const facts = [
     { label: t.subject, value: quote.title },
-    ...(owner ? [{ label: t.contact, value: owner.email ? `${owner.name} <${owner.email}>` : owner.name }] : []),
+    ...(owner
+      ? [{ label: t.contact, value: owner.email ? `${owner.name} <${owner.email}>` : owner.name }]
+      : []),
     { label: t.validUntil, value: quote.validUntil },
     ...(quote.deliveryDate ? [{ label: t.deliveryDate, value: quote.deliveryDate }] : []),
   ];
   const discount = lines.reduce((sum, l) => sum + l.totals.discountAmount, 0);
-  const paymentText = [terms.paymentTerms?.trim(), t.paymentDays(quote.paymentDays)].filter(Boolean).join(' ');
+  const paymentText = [terms.paymentTerms?.trim(), t.paymentDays(quote.paymentDays)]
+    .filter(Boolean)
+    .join(' ');
   const model: DocumentModel = {
     title: t.title,
     number: quote.number,

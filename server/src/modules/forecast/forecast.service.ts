@@ -1,5 +1,6 @@
 import dayjs from 'dayjs';
 import type { Actor } from '../../auth/actor';
+import { assertWritable } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import { DEAL_STAGES } from '../../domain/deal-stages';
 import { linearTrend, movingAverage } from '../../domain/forecast/trend';
@@ -16,9 +17,8 @@ import { resolveScope } from '../kpi/kpi-scope';
 import { findOrg, findTargets } from '../targets/target.repository';
 import { periodOrThrow } from '../targets/target.service';
 import { scopeSubject } from '../targets/target-attainment.service';
-import { assertWritable } from '../../auth/visibility';
-import type { ForecastCategoryInput, ForecastQuery } from './forecast.schemas';
 import { findDealForecast, findDealForForecast, findOpenPipeline } from './forecast.repository';
+import type { ForecastCategoryInput, ForecastQuery } from './forecast.schemas';
 
 const TREND_MONTHS = 12;
 
@@ -55,7 +55,12 @@ export async function forecast(database: Database, actor: Actor, query: Forecast
   const org = await findOrg(database.db, actor.tenantId);
   const periodKey = query.period ?? currentQuarter(localToday(org.timeZone));
   const period = periodOrThrow(periodKey);
-  const scope = await resolveScope(database.db, actor, { from: period.from, to: period.to, unitId: query.unitId, ownerId: query.ownerId });
+  const scope = await resolveScope(database.db, actor, {
+    from: period.from,
+    to: period.to,
+    unitId: query.unitId,
+    ownerId: query.ownerId,
+  });
   const rows = await findOpenPipeline(database.db, actor, period, scope.owners);
   const probabilityOf = await probabilityLookup(database, actor.tenantId, [
     ...new Set(rows.map((r) => r.playbookVersionId).filter((v): v is string => !!v)),
@@ -78,16 +83,26 @@ export async function forecast(database: Database, actor: Actor, query: Forecast
   });
   const pipeline = summarisePipeline(deals);
   const filter = { unitId: query.unitId, ownerId: query.ownerId };
-  const won = (await computeKpi(database, actor, 'revenue', { from: period.from, to: period.to, ...filter })).total.value ?? 0;
+  const won =
+    (await computeKpi(database, actor, 'revenue', { from: period.from, to: period.to, ...filter })).total
+      .value ?? 0;
 
   // Trend: monthly won revenue of the twelve months before the period, extended over its months.
   const start = dayjs(period.from);
   const historyFrom = start.subtract(TREND_MONTHS, 'month').format('YYYY-MM-DD');
   const historyTo = start.subtract(1, 'day').format('YYYY-MM-DD');
-  const monthly = await computeKpi(database, actor, 'revenue', { from: historyFrom, to: historyTo, by: 'month', ...filter });
+  const monthly = await computeKpi(database, actor, 'revenue', {
+    from: historyFrom,
+    to: historyTo,
+    by: 'month',
+    ...filter,
+  });
   const history = Array.from({ length: TREND_MONTHS }, (_, i) => {
     const key = start.subtract(TREND_MONTHS - i, 'month').format('YYYY-MM');
-    return { month: key, value: (monthly.groups.find((g) => g.key === key)?.value as number | undefined) ?? 0 };
+    return {
+      month: key,
+      value: (monthly.groups.find((g) => g.key === key)?.value as number | undefined) ?? 0,
+    };
   });
   const months = monthsOf(period);
   const line = linearTrend(
@@ -101,14 +116,19 @@ export async function forecast(database: Database, actor: Actor, query: Forecast
     intercept: line?.intercept ?? null,
     months: months.map((m, i) => ({ month: m, value: line?.forecast[i] ?? 0 })),
     total: (line?.forecast ?? []).reduce((s, v) => s + v, 0),
-    movingAverage3: movingAverage(
-      history.map((h) => h.value),
-      3,
-    ) ?? null,
+    movingAverage3:
+      movingAverage(
+        history.map((h) => h.value),
+        3,
+      ) ?? null,
   };
 
   const subject = scopeSubject(org, actor, filter);
-  const [target] = await findTargets(database.db, actor, { metric: 'revenue', period: periodKey, subjectIds: [subject.subjectId] });
+  const [target] = await findTargets(database.db, actor, {
+    metric: 'revenue',
+    period: periodKey,
+    subjectIds: [subject.subjectId],
+  });
   const commitForecast = won + pipeline.commit;
   return {
     period: periodKey,
@@ -134,7 +154,12 @@ export async function forecast(database: Database, actor: Actor, query: Forecast
  * Sets a deal's forecast category: the owner sets their own; a manager (or anyone else with
  * write reach over the deal) overrides it. Both are kept, with an audit event.
  */
-export async function setForecastCategory(database: Database, actor: Actor, dealId: string, input: ForecastCategoryInput) {
+export async function setForecastCategory(
+  database: Database,
+  actor: Actor,
+  dealId: string,
+  input: ForecastCategoryInput,
+) {
   const deal = await findDealForForecast(database.db, actor, dealId);
   if (!deal) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'deal' } });
   assertWritable(actor, 'deal', deal.ownerId);
@@ -181,7 +206,10 @@ export async function setForecastCategory(database: Database, actor: Actor, deal
       action: 'update',
       changes: {
         note: asOwner ? 'forecast category' : 'forecast category override',
-        before: { [asOwner ? 'repCategory' : 'managerCategory']: (asOwner ? existing?.repCategory : existing?.managerCategory) ?? null },
+        before: {
+          [asOwner ? 'repCategory' : 'managerCategory']:
+            (asOwner ? existing?.repCategory : existing?.managerCategory) ?? null,
+        },
         after: { [asOwner ? 'repCategory' : 'managerCategory']: input.category },
       },
       at: now,

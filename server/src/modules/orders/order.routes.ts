@@ -68,13 +68,13 @@ export function orderRoutes(database: Database): RouteSpec[] {
       summary: 'Mark a hand-off done (its assignee, delivery or the order’s owner side)',
       tags: ['orders'],
       params: handoffParams,
-      handler: async ({ actor, params }) =>
-        completeHandoff(database, actor, params.id, params.handoffId),
+      handler: async ({ actor, params }) => completeHandoff(database, actor, params.id, params.handoffId),
     }),
     defineRoute({
       method: 'POST',
       url: '/api/orders/:id/shipments',
-      summary: 'Record a shipment: carrier, tracking number, quantities per line (none zero, none beyond what is left)',
+      summary:
+        'Record a shipment: carrier, tracking number, quantities per line (none zero, none beyond what is left)',
       tags: ['orders'],
       status: 201,
       params: idParamsSchema,

@@ -3,17 +3,20 @@ import type { Actor } from '../../auth/actor';
 import { assertWritable, canWrite, scopeQuery } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
+import { periodInstants } from '../../domain/kpi/periods';
 import { orderStatus, remainingPerLine } from '../../domain/orders/order-status';
 import { formatScaled, parseScaled } from '../../domain/quotes/decimal';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError, type FieldIssue } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
-import { attachmentsTableExists, checkAttachment } from '../contracts/contract.service';
+import { checkAttachment } from '../contracts/contract.service';
 import { notify } from '../notifications/notification.service';
 import { isPaidInFull } from '../payments/payment.repository';
 import type { StoredLine } from '../quotes/quote.service';
+import { insertRecord, updateRecordIn } from '../records/record.service';
 import { startRun } from '../sop/run.service';
+import { taskDefinition } from '../tasks/task.definition';
 import type { AcceptanceInput, HandoffInput, ShipmentInput } from './order.schemas';
 
 type OrderRow = Selectable<DB['orders']>;
@@ -44,6 +47,14 @@ export async function orderOrThrow(trx: Kysely<DB>, actor: Actor, id: string): P
     .executeTakeFirst();
   if (!row) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'order' } });
   return row;
+}
+
+/**
+ * Handing off gives a task to someone outside the owner's side (production, procurement, QC,
+ * logistics): whoever may fulfil the order may do that, so its task writes reach everyone.
+ */
+function orderSide(actor: Actor): Actor {
+  return { ...actor, readableOwners: 'all', writableOwners: 'all' };
 }
 
 // Delivery (交付) executes every order; otherwise the owner's side as for any record.
@@ -210,7 +221,12 @@ export async function refreshOrderStatus(trx: Kysely<DB>, order: OrderRow, actor
 }
 
 /** After a receipt: every order of the contract may now be closed. */
-export async function refreshContractOrders(trx: Kysely<DB>, tenantId: string, contractId: string, actorId: string) {
+export async function refreshContractOrders(
+  trx: Kysely<DB>,
+  tenantId: string,
+  contractId: string,
+  actorId: string,
+) {
   const orders = await trx
     .selectFrom('orders')
     .selectAll()
@@ -245,6 +261,24 @@ export async function addHandoff(database: Database, actor: Actor, orderId: stri
         params: { field: 'assigneeId', entity: 'user' },
       });
     const at = new Date().toISOString();
+    const dept = DEPARTMENT_NAMES[input.department]!;
+    // The hand-off is also a task (任务) in the assignee's list, due by the end of the due day.
+    const tenant = await trx
+      .selectFrom('tenants')
+      .select('timeZone')
+      .where('id', '=', actor.tenantId)
+      .executeTakeFirstOrThrow();
+    const dayEnd = Date.parse(periodInstants(input.dueOn, input.dueOn, tenant.timeZone).end);
+    const task = await insertRecord({ actor: orderSide(actor), now: at, trx }, taskDefinition, {
+      title: `订单 ${order.number} 交接${dept['zh-CN']}`,
+      notes: input.note ?? null,
+      dueAt: new Date(dayEnd - 60_000).toISOString(),
+      priority: 'normal',
+      status: 'open',
+      accountId: order.accountId,
+      dealId: order.dealId,
+      ownerId: input.assigneeId,
+    });
     const id = newId('ho');
     await trx
       .insertInto('orderHandoffs')
@@ -256,6 +290,7 @@ export async function addHandoff(database: Database, actor: Actor, orderId: stri
         assigneeId: input.assigneeId,
         dueOn: input.dueOn,
         status: 'open',
+        taskId: String(task.id),
         note: input.note ?? null,
         doneAt: null,
         createdBy: actor.userId,
@@ -263,7 +298,6 @@ export async function addHandoff(database: Database, actor: Actor, orderId: stri
         updatedAt: at,
       })
       .execute();
-    const dept = DEPARTMENT_NAMES[input.department]!;
     await notify(trx, {
       tenantId: actor.tenantId,
       to: { userIds: [input.assigneeId] },
@@ -301,8 +335,16 @@ export async function completeHandoff(database: Database, actor: Actor, orderId:
       .executeTakeFirst();
     if (!handoff) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'handoff' } });
     if (handoff.assigneeId !== actor.userId) assertMayFulfil(actor, order.ownerId);
-    if (handoff.status === 'done') throw new AppError('INVALID_STATE', { params: { reason: 'hand-off is done' } });
+    if (handoff.status === 'done')
+      throw new AppError('INVALID_STATE', { params: { reason: 'hand-off is done' } });
     const at = new Date().toISOString();
+    const task = handoff.taskId
+      ? await trx.selectFrom('tasks').select(['version', 'status']).where('id', '=', handoff.taskId).executeTakeFirst()
+      : undefined;
+    if (task && task.status !== 'done')
+      await updateRecordIn({ actor: orderSide(actor), now: at, trx }, taskDefinition, handoff.taskId!, task.version, {
+        status: 'done',
+      });
     await trx
       .updateTable('orderHandoffs')
       .set({ status: 'done', doneAt: at, updatedAt: at })
@@ -327,6 +369,9 @@ const QTY = 4;
 export async function addShipment(database: Database, actor: Actor, orderId: string, input: ShipmentInput) {
   return database.db.transaction().execute(async (trx) => {
     const order = await orderOrThrow(trx, actor, orderId);
+    // Concurrent shipments of one order: the second waits and counts the first (PostgreSQL).
+    if (database.dialect === 'postgres')
+      await trx.selectFrom('orders').select('id').where('id', '=', orderId).forUpdate().execute();
     assertMayFulfil(actor, order.ownerId);
     assertOpen(order);
     const lines = JSON.parse(order.lines) as OrderLine[];
@@ -406,7 +451,6 @@ export async function acceptShipment(
   shipmentId: string,
   input: AcceptanceInput,
 ) {
-  const hasAttachments = input.attachmentId ? await attachmentsTableExists(database) : false;
   return database.db.transaction().execute(async (trx) => {
     const order = await orderOrThrow(trx, actor, orderId);
     assertMayFulfil(actor, order.ownerId);
@@ -425,8 +469,11 @@ export async function acceptShipment(
         field: 'acceptedOn',
         issues: [{ field: 'acceptedOn', code: 'before_from' }],
       });
-    if (hasAttachments && input.attachmentId)
-      await checkAttachment(trx, actor.tenantId, input.attachmentId, 'attachmentId');
+    if (input.attachmentId)
+      await checkAttachment(trx, actor.tenantId, input.attachmentId, 'attachmentId', {
+        type: 'order',
+        id: orderId,
+      });
     const at = new Date().toISOString();
     await trx
       .updateTable('shipments')
@@ -484,8 +531,20 @@ export async function cancelOrder(
 async function getOrderIn(trx: Kysely<DB>, actor: Actor, id: string) {
   const order = await orderOrThrow(trx, actor, id);
   const [handoffs, shipments] = await Promise.all([
-    trx.selectFrom('orderHandoffs').selectAll().where('orderId', '=', id).orderBy('createdAt').orderBy('id').execute(),
-    trx.selectFrom('shipments').selectAll().where('orderId', '=', id).orderBy('createdAt').orderBy('id').execute(),
+    trx
+      .selectFrom('orderHandoffs')
+      .selectAll()
+      .where('orderId', '=', id)
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute(),
+    trx
+      .selectFrom('shipments')
+      .selectAll()
+      .where('orderId', '=', id)
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute(),
   ]);
   const lines = JSON.parse(order.lines) as OrderLine[];
   const parsedShipments = shipments.map((s) => ({
@@ -496,11 +555,22 @@ async function getOrderIn(trx: Kysely<DB>, actor: Actor, id: string) {
     ordered: lines.map((l) => l.quantity),
     shipments: parsedShipments.map((s) => ({ lines: s.lines, accepted: false })),
   });
+  // A hand-off done in the assignee's task list is done here too.
+  const taskIds = handoffs.map((h) => h.taskId).filter((t): t is string => !!t);
+  const tasks = new Map(
+    (taskIds.length
+      ? await trx.selectFrom('tasks').select(['id', 'status', 'completedAt']).where('id', 'in', taskIds).execute()
+      : []
+    ).map((t) => [t.id, t]),
+  );
   const { tenantId: _t, deletedAt: _d, ...rest } = order;
   return {
     ...rest,
     lines: lines.map((l, i) => ({ ...l, remaining: formatScaled(remaining[i]!, QTY) })),
-    handoffs: handoffs.map(({ tenantId: _x, ...h }) => h),
+    handoffs: handoffs.map(({ tenantId: _x, ...h }) => {
+      const task = h.taskId ? tasks.get(h.taskId) : undefined;
+      return task ? { ...h, status: task.status, doneAt: task.completedAt ?? h.doneAt } : h;
+    }),
     shipments: parsedShipments.map(({ tenantId: _x, ...s }) => s),
     editable: canWrite(actor, order.ownerId) || actor.role === 'delivery',
   };
@@ -513,7 +583,11 @@ export async function listOrders(
   actor: Actor,
   q: { contractId?: string; accountId?: string; status?: string; limit: number; offset: number },
 ) {
-  let query = scopeQuery(db.selectFrom('orders').selectAll(), actor, 'orders').where('orders.deletedAt', 'is', null);
+  let query = scopeQuery(db.selectFrom('orders').selectAll(), actor, 'orders').where(
+    'orders.deletedAt',
+    'is',
+    null,
+  );
   if (q.contractId) query = query.where('contractId', '=', q.contractId);
   if (q.accountId) query = query.where('accountId', '=', q.accountId);
   if (q.status) query = query.where('status', '=', q.status);

@@ -2,8 +2,8 @@ import type { Database } from '../../db/database';
 import { daysBetween, matchReceipts } from '../../domain/payments/receivables';
 import { newId } from '../../shared/ids';
 import { notify } from '../notifications/notification.service';
-import { dateIn } from './payment-dates';
 import { receivablesByContract } from './payment.repository';
+import { dateIn } from './payment-dates';
 
 // Overdue reminders (逾期催款): when an instalment with money outstanding passes 1, 31, 61 and
 // 91 days overdue (the ageing buckets), its owner and finance are told — once per instalment

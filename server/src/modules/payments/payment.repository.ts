@@ -93,9 +93,12 @@ export async function receivablesByContract(trx: Kysely<DB>, tenantId: string, c
   ]);
   const out = new Map<string, { plans: PlanInstalment[]; receipts: Receipt[] }>();
   for (const id of contractIds) out.set(id, { plans: [], receipts: [] });
-  for (const p of plans) out.get(p.contractId)?.plans.push({ id: p.id, dueDate: p.dueDate, amount: p.amount });
+  for (const p of plans)
+    out.get(p.contractId)?.plans.push({ id: p.id, dueDate: p.dueDate, amount: p.amount });
   for (const r of receipts)
-    out.get(r.contractId)?.receipts.push({ id: r.id, receivedOn: r.receivedOn, amount: r.amount, planId: r.planId });
+    out
+      .get(r.contractId)
+      ?.receipts.push({ id: r.id, receivedOn: r.receivedOn, amount: r.amount, planId: r.planId });
   return out;
 }
 

@@ -15,7 +15,8 @@ export function paymentRoutes(database: Database): RouteSpec[] {
     defineRoute({
       method: 'GET',
       url: '/api/contracts/:id/payment-plan',
-      summary: 'The payment plan (回款计划): instalments with received, outstanding and overdue days; receipts',
+      summary:
+        'The payment plan (回款计划): instalments with received, outstanding and overdue days; receipts',
       tags: ['payments'],
       params: idParamsSchema,
       handler: async ({ actor, params }) => getPaymentPlan(db, actor, params.id),
@@ -41,7 +42,8 @@ export function paymentRoutes(database: Database): RouteSpec[] {
     defineRoute({
       method: 'GET',
       url: '/api/receivables/ageing',
-      summary: 'Receivables ageing (账龄): not due, 0–30, 31–60, 61–90, 90+ days overdue, per customer, owner or team',
+      summary:
+        'Receivables ageing (账龄): not due, 0–30, 31–60, 61–90, 90+ days overdue, per customer, owner or team',
       tags: ['payments'],
       query: ageingQuerySchema,
       handler: async ({ actor, query }) => ageing(db, actor, query),

@@ -9,9 +9,9 @@ import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { notify } from '../notifications/notification.service';
 import { refreshContractOrders } from '../orders/order.service';
-import { tenantToday } from './payment-dates';
 import { findPlans, findReceipts } from './payment.repository';
 import type { ReceiptInput } from './payment.schemas';
+import { tenantToday } from './payment-dates';
 
 // Receipts (回款记录) are recorded by finance; the payment plan shows each instalment's
 // received and outstanding amounts, matched named-instalment first, then oldest due first.
@@ -33,6 +33,10 @@ export async function recordReceipt(database: Database, actor: Actor, input: Rec
   if (!RECORDING_ROLES.has(actor.role)) throw new AppError('FORBIDDEN');
   return database.db.transaction().execute(async (trx) => {
     const contract = await visibleContract(trx, actor, input.contractId, 'contractId');
+    // Two receipts at once on one contract: the second waits, then sees the first (PostgreSQL;
+    // SQLite runs one write transaction at a time anyway).
+    if (database.dialect === 'postgres')
+      await trx.selectFrom('contracts').select('id').where('id', '=', contract.id).forUpdate().execute();
     const currency = input.currency ?? contract.currency;
     if (currency !== contract.currency)
       throw new AppError('CURRENCY_MISMATCH', {
@@ -134,7 +138,13 @@ async function paymentPlanIn(trx: Kysely<DB>, actor: Actor, contractId: string, 
       received: p.amount - outstanding,
       outstanding,
       status:
-        outstanding === 0 ? 'paid' : overdueDays > 0 ? 'overdue' : outstanding < p.amount ? 'partially_paid' : 'open',
+        outstanding === 0
+          ? 'paid'
+          : overdueDays > 0
+            ? 'overdue'
+            : outstanding < p.amount
+              ? 'partially_paid'
+              : 'open',
       overdueDays,
     };
   });

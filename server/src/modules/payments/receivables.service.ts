@@ -10,8 +10,8 @@ import {
   daysBetween,
   matchReceipts,
 } from '../../domain/payments/receivables';
-import { tenantToday } from './payment-dates';
 import { receivablesByContract } from './payment.repository';
+import { tenantToday } from './payment-dates';
 
 // Receivables figures (账龄, 回款率, 回款周期) per customer, owner or team, over the signed
 // contracts the caller can see. Receipts are matched per contract, then summed per group.
@@ -52,7 +52,8 @@ function groupOf(c: ContractRef, by: GroupBy): { key: string; name: string | nul
   return { key: c.teamId ?? '-', name: c.teamName };
 }
 
-const emptyBuckets = () => Object.fromEntries(AGEING_BUCKETS.map((b) => [b, 0])) as Record<AgeingBucket, number>;
+const emptyBuckets = () =>
+  Object.fromEntries(AGEING_BUCKETS.map((b) => [b, 0])) as Record<AgeingBucket, number>;
 
 export async function ageing(db: Kysely<DB>, actor: Actor, q: { asOf?: string; groupBy: GroupBy }) {
   const asOf = q.asOf ?? (await tenantToday(db, actor.tenantId));
@@ -62,7 +63,10 @@ export async function ageing(db: Kysely<DB>, actor: Actor, q: { asOf?: string; g
     actor.tenantId,
     contracts.map((c) => c.id),
   );
-  const groups = new Map<string, { key: string; name: string | null; buckets: Record<AgeingBucket, number> }>();
+  const groups = new Map<
+    string,
+    { key: string; name: string | null; buckets: Record<AgeingBucket, number> }
+  >();
   const totals = emptyBuckets();
   for (const c of contracts) {
     const d = data.get(c.id)!;
@@ -132,7 +136,10 @@ export async function collection(
 
 /** Σ amount × days from due date to receipt, over money collected by `to` on instalments due in the period. */
 function weightedDays(
-  d: { plans: Array<{ id: string; dueDate: string; amount: number }>; receipts: Parameters<typeof matchReceipts>[1] },
+  d: {
+    plans: Array<{ id: string; dueDate: string; amount: number }>;
+    receipts: Parameters<typeof matchReceipts>[1];
+  },
   from: string,
   to: string,
 ): number {
@@ -140,7 +147,9 @@ function weightedDays(
     d.plans,
     d.receipts.filter((r) => r.receivedOn <= to),
   );
-  const due = new Map(d.plans.filter((p) => p.dueDate >= from && p.dueDate <= to).map((p) => [p.id, p.dueDate]));
+  const due = new Map(
+    d.plans.filter((p) => p.dueDate >= from && p.dueDate <= to).map((p) => [p.id, p.dueDate]),
+  );
   let sum = 0;
   for (const a of allocations) {
     const dueDate = due.get(a.planId);

@@ -228,6 +228,29 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
     try {
       await db.transaction().execute(async (trx) => {
         const at = now.toISOString();
+        // The record may have changed hands since the clock started (routed, transferred,
+        // claimed): warnings, breaches and escalations go to whoever owns it now.
+        const ownerTable = RECORD_TABLES[c.recordType];
+        if (ownerTable) {
+          const holder = await trx
+            .selectFrom(ownerTable)
+            .select('ownerId')
+            .where('id', '=', c.recordId)
+            .executeTakeFirst();
+          if (holder && holder.ownerId !== c.ownerId) {
+            await trx
+              .updateTable('sopClocks')
+              .set({ ownerId: holder.ownerId })
+              .where('id', '=', c.id)
+              .execute();
+            await trx
+              .updateTable('sopRuns')
+              .set({ ownerId: holder.ownerId })
+              .where('id', '=', c.runId)
+              .execute();
+            c.ownerId = holder.ownerId;
+          }
+        }
         const transition = (set: Record<string, unknown>) =>
           trx
             .updateTable('sopClocks')

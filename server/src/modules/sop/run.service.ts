@@ -271,12 +271,28 @@ function gateContext(
   };
 }
 
+/** The run a record would start now, unsaved. */
+async function virtualRun(trx: Kysely<DB>, adapter: RunAdapter, record: Record<string, unknown>) {
+  const pb = await publishedPlaybook(trx, String(record.tenantId), adapter.recordType);
+  return {
+    playbookVersionId: pb.versionId,
+    stageKey: adapter.stageOf(record, pb.playbook),
+    stageEnteredAt: adapter.enteredAtOf(record),
+    state: { checklist: {}, forms: {} } as RunState,
+  };
+}
+
 /** The SOP panel: stage, its checklist and forms with what is done, and each next move's gate. */
 export async function getRunPanel(database: Database, actor: Actor, recordType: string, id: string) {
   const adapter = adapterOrThrow(recordType);
   return database.db.transaction().execute(async (trx) => {
     const record = await visibleOrThrow(trx, actor, adapter, id);
-    const run = await ensureRun(trx, adapter, record);
+    // Looking at a record nobody owns yet (a pool lead) starts no run and no clocks: its run
+    // starts when it reaches an owner.
+    const run =
+      record.ownerId || (await findRun(trx, actor.tenantId, recordType, id))
+        ? await ensureRun(trx, adapter, record)
+        : await virtualRun(trx, adapter, record);
     const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
     const stage = playbook.stages.find((s) => s.key === run.stageKey);
     const ctx = gateContext(adapter, record, run.state);

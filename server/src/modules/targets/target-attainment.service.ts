@@ -3,23 +3,33 @@ import type { Database } from '../../db/database';
 import { findKpi } from '../../domain/kpi/definitions';
 import { localToday } from '../../domain/kpi/periods';
 import { attainment } from '../../domain/targets/decompose';
-import { isBelow, type Org, type Subject, storedSubject, subjectOf } from './target-subjects';
 import { computeKpi, kpiDto } from '../kpi/kpi.service';
-import type { AttainmentQuery } from './target.schemas';
 import { findOrg, findTargets } from './target.repository';
+import type { AttainmentQuery } from './target.schemas';
 import { periodOrThrow, targetMetricOrThrow } from './target.service';
+import { isBelow, type Org, type Subject, storedSubject, subjectOf } from './target-subjects';
 
 /**
  * The level a figure is for: the `ownerId` or `unitId` asked for, else the caller's own level
  * (a rep: self; a manager: their unit; admin and sales ops: the company).
  */
-export function scopeSubject(org: Org & { tenantName: string }, actor: Actor, filter: { unitId?: string; ownerId?: string }): Subject {
+export function scopeSubject(
+  org: Org & { tenantName: string },
+  actor: Actor,
+  filter: { unitId?: string; ownerId?: string },
+): Subject {
   const unitSubject = (unitId: string) =>
-    subjectOf(org, org.units.find((u) => u.id === unitId)?.kind === 'region' ? 'region' : 'team', { unitId }, org.tenantName);
+    subjectOf(
+      org,
+      org.units.find((u) => u.id === unitId)?.kind === 'region' ? 'region' : 'team',
+      { unitId },
+      org.tenantName,
+    );
   if (filter.ownerId) return subjectOf(org, 'rep', { userId: filter.ownerId }, org.tenantName);
   if (filter.unitId) return unitSubject(filter.unitId);
   if (actor.readableOwners === 'all') return subjectOf(org, 'company', {}, org.tenantName);
-  if (actor.role === 'rep' || !actor.orgUnitId) return subjectOf(org, 'rep', { userId: actor.userId }, org.tenantName);
+  if (actor.role === 'rep' || !actor.orgUnitId)
+    return subjectOf(org, 'rep', { userId: actor.userId }, org.tenantName);
   return unitSubject(actor.orgUnitId);
 }
 
@@ -36,8 +46,9 @@ export async function targetAttainment(database: Database, actor: Actor, query: 
   const period = periodOrThrow(periodKey);
   const total = scopeSubject(org, actor, query);
   const cell = async (s: Subject, target: number | undefined) => {
-    const actual = (await computeKpi(database, actor, query.metric, { from: period.from, to: period.to, ...s.filter })).total
-      .value as number;
+    const actual = (
+      await computeKpi(database, actor, query.metric, { from: period.from, to: period.to, ...s.filter })
+    ).total.value as number;
     return {
       value: target === undefined ? null : attainment(actual ?? 0, target),
       count: target === undefined ? 0 : 1,
@@ -45,10 +56,18 @@ export async function targetAttainment(database: Database, actor: Actor, query: 
       ...(target === undefined ? {} : { denominator: target }),
     };
   };
-  const [own] = await findTargets(database.db, actor, { metric: query.metric, period: periodKey, subjectIds: [total.subjectId] });
+  const [own] = await findTargets(database.db, actor, {
+    metric: query.metric,
+    period: periodKey,
+    subjectIds: [total.subjectId],
+  });
   const groups = [];
   if (query.by) {
-    const rows = await findTargets(database.db, actor, { metric: query.metric, period: periodKey, level: query.by });
+    const rows = await findTargets(database.db, actor, {
+      metric: query.metric,
+      period: periodKey,
+      level: query.by,
+    });
     for (const r of rows) {
       const s = storedSubject(org, r.level, r.subjectId, org.tenantName);
       if (total.level !== 'company' && !isBelow(org, total, s) && s.subjectId !== total.subjectId) continue;

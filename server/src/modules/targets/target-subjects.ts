@@ -6,7 +6,13 @@ import type { TargetLevel } from './target.schemas';
 // the target's owner (visibility) and the KPI filter its actual value is computed with.
 
 export interface Org {
-  units: Array<{ id: string; parentId: string | null; name: string; kind: string; managerId?: string | null }>;
+  units: Array<{
+    id: string;
+    parentId: string | null;
+    name: string;
+    kind: string;
+    managerId?: string | null;
+  }>;
   users: Array<{ id: string; name: string; orgUnitId: string | null; role: string; status: string }>;
 }
 
@@ -20,24 +26,43 @@ export interface Subject {
 
 export const COMPANY = 'company';
 
-export function subjectOf(org: Org, level: TargetLevel, ref: { unitId?: string; userId?: string }, companyName: string): Subject {
+export function subjectOf(
+  org: Org,
+  level: TargetLevel,
+  ref: { unitId?: string; userId?: string },
+  companyName: string,
+): Subject {
   if (level === 'company') {
     return { level, subjectId: COMPANY, ownerId: null, name: companyName, filter: {} };
   }
   if (level === 'rep') {
     const user = ref.userId ? org.users.find((u) => u.id === ref.userId) : undefined;
-    if (!user) throw new AppError('REFERENCE_NOT_FOUND', { field: 'userId', params: { entity: 'user', field: 'userId' } });
+    if (!user)
+      throw new AppError('REFERENCE_NOT_FOUND', {
+        field: 'userId',
+        params: { entity: 'user', field: 'userId' },
+      });
     return { level, subjectId: user.id, ownerId: user.id, name: user.name, filter: { ownerId: user.id } };
   }
   const unit = ref.unitId ? org.units.find((u) => u.id === ref.unitId) : undefined;
-  if (!unit) throw new AppError('REFERENCE_NOT_FOUND', { field: 'unitId', params: { entity: 'orgUnit', field: 'unitId' } });
+  if (!unit)
+    throw new AppError('REFERENCE_NOT_FOUND', {
+      field: 'unitId',
+      params: { entity: 'orgUnit', field: 'unitId' },
+    });
   if (unit.kind !== level) {
     throw new AppError('VALIDATION_FAILED', {
       field: 'level',
       issues: [{ field: 'level', code: 'invalid_value' }],
     });
   }
-  return { level, subjectId: unit.id, ownerId: unit.managerId ?? null, name: unit.name, filter: { unitId: unit.id } };
+  return {
+    level,
+    subjectId: unit.id,
+    ownerId: unit.managerId ?? null,
+    name: unit.name,
+    filter: { unitId: unit.id },
+  };
 }
 
 /** The subject of a stored target (its level and subject id). */
@@ -68,14 +93,20 @@ export function defaultChildren(org: Org, parent: Subject): Array<{ unitId?: str
       .map((u) => ({ userId: u.id }));
   }
   if (parent.level === 'region') {
-    return org.units.filter((u) => u.parentId === parent.subjectId && u.kind === 'team').map((u) => ({ unitId: u.id }));
+    return org.units
+      .filter((u) => u.parentId === parent.subjectId && u.kind === 'team')
+      .map((u) => ({ unitId: u.id }));
   }
   const regions = org.units.filter((u) => u.kind === 'region');
   const top = regions.length ? regions : org.units.filter((u) => u.kind === 'team' && !u.parentId);
   return top.map((u) => ({ unitId: u.id }));
 }
 
-export function childSubject(org: Org, ref: { unitId?: string; userId?: string }, companyName: string): Subject {
+export function childSubject(
+  org: Org,
+  ref: { unitId?: string; userId?: string },
+  companyName: string,
+): Subject {
   if (ref.userId) return subjectOf(org, 'rep', ref, companyName);
   const unit = org.units.find((u) => u.id === ref.unitId);
   const kind = unit?.kind === 'region' ? 'region' : 'team';

@@ -47,9 +47,11 @@ export async function findTargets(
 }
 
 export async function findTargetById(db: Kysely<DB>, actor: Actor, id: string) {
-  return scopeQuery(db.selectFrom('targets').select(COLUMNS).where('id', '=', id), actor, 'targets').executeTakeFirst() as Promise<
-    TargetRow | undefined
-  >;
+  return scopeQuery(
+    db.selectFrom('targets').select(COLUMNS).where('id', '=', id),
+    actor,
+    'targets',
+  ).executeTakeFirst() as Promise<TargetRow | undefined>;
 }
 
 /** Tenant-wide, visibility aside: the slot a new target takes must be free for everyone. */
@@ -77,7 +79,9 @@ export async function updateTarget(
   tenantId: string,
   id: string,
   version: number,
-  set: Partial<Pick<TargetRow, 'value' | 'milestones' | 'method' | 'weight' | 'parentId' | 'ownerId' | 'updatedAt'>>,
+  set: Partial<
+    Pick<TargetRow, 'value' | 'milestones' | 'method' | 'weight' | 'parentId' | 'ownerId' | 'updatedAt'>
+  >,
 ): Promise<boolean> {
   const res = await db
     .updateTable('targets')
@@ -92,7 +96,11 @@ export async function updateTarget(
 /** The tenant's org (units with their managers, users) and name: what target subjects are made of. */
 export async function findOrg(db: Kysely<DB>, tenantId: string) {
   const [tenant, units, users] = await Promise.all([
-    db.selectFrom('tenants').select(['name', 'timeZone']).where('id', '=', tenantId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('tenants')
+      .select(['name', 'timeZone'])
+      .where('id', '=', tenantId)
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom('orgUnits')
       .select(['id', 'parentId', 'name', 'kind', 'managerId'])

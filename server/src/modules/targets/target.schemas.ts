@@ -16,7 +16,11 @@ const milestone = z.strictObject({
 });
 
 export const createTargetInputSchema = z.strictObject({
-  metric: z.string().min(1).max(64).describe('a KPI key of unit fen or count: revenue, won_deals, new_customers, leads …'),
+  metric: z
+    .string()
+    .min(1)
+    .max(64)
+    .describe('a KPI key of unit fen or count: revenue, won_deals, new_customers, leads …'),
   period: periodKey,
   level: z.enum(TARGET_LEVELS),
   unitId: id.optional().describe('region or team targets: the org unit'),

@@ -10,7 +10,6 @@ import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { computeKpi } from '../kpi/kpi.service';
-import type { CreateTargetInput, DecomposeInput, ListTargetsQuery, UpdateTargetInput } from './target.schemas';
 import {
   findOrg,
   findTargetById,
@@ -20,7 +19,21 @@ import {
   type TargetRow,
   updateTarget,
 } from './target.repository';
-import { childSubject, defaultChildren, isBelow, type Org, type Subject, storedSubject, subjectOf } from './target-subjects';
+import type {
+  CreateTargetInput,
+  DecomposeInput,
+  ListTargetsQuery,
+  UpdateTargetInput,
+} from './target.schemas';
+import {
+  childSubject,
+  defaultChildren,
+  isBelow,
+  type Org,
+  type Subject,
+  storedSubject,
+  subjectOf,
+} from './target-subjects';
 
 const text = (zh: string, en: string) => ({ 'zh-CN': zh, 'en-US': en });
 
@@ -32,10 +45,17 @@ function invalid(code: string, message: { 'zh-CN': string; 'en-US': string }, fi
 export function targetMetricOrThrow(metric: string) {
   const def = findKpi(metric);
   if (!def) throw new AppError('KPI_NOT_FOUND', { field: 'metric', params: { key: metric } });
-  if (!def.compute || (def.unit !== 'fen' && def.unit !== 'count') || def.compute.aggregate === 'per_capita') {
+  if (
+    !def.compute ||
+    (def.unit !== 'fen' && def.unit !== 'count') ||
+    def.compute.aggregate === 'per_capita'
+  ) {
     throw invalid(
       'metric_not_additive',
-      text(`指标「${metric}」不能设目标：只支持金额或数量类指标`, `KPI ${metric} cannot carry a target: only money or count KPIs can`),
+      text(
+        `指标「${metric}」不能设目标：只支持金额或数量类指标`,
+        `KPI ${metric} cannot carry a target: only money or count KPIs can`,
+      ),
       'metric',
     );
   }
@@ -62,7 +82,10 @@ function milestonesOrThrow(ms: Milestone[], period: TargetPeriod, value: number)
   if (!violations.length) return;
   const messages = {
     outside_period: text('里程碑日期不在目标周期内', 'a milestone date is outside the period'),
-    not_increasing: text('里程碑须按日期递增且累计值不减', 'milestones must go forward in date and not decrease'),
+    not_increasing: text(
+      '里程碑须按日期递增且累计值不减',
+      'milestones must go forward in date and not decrease',
+    ),
     above_target: text('里程碑累计值不能超过目标值', 'a milestone cannot exceed the target'),
   };
   throw new AppError('TARGET_INVALID', {
@@ -72,12 +95,28 @@ function milestonesOrThrow(ms: Milestone[], period: TargetPeriod, value: number)
 }
 
 /** The actual value of a target's metric for its subject and period, inside the caller's visibility. */
-async function actualOf(database: Database, actor: Actor, metric: string, period: TargetPeriod, subject: Subject, to?: string) {
-  const out = await computeKpi(database, actor, metric, { from: period.from, to: to ?? period.to, ...subject.filter });
+async function actualOf(
+  database: Database,
+  actor: Actor,
+  metric: string,
+  period: TargetPeriod,
+  subject: Subject,
+  to?: string,
+) {
+  const out = await computeKpi(database, actor, metric, {
+    from: period.from,
+    to: to ?? period.to,
+    ...subject.filter,
+  });
   return out.total.value ?? 0;
 }
 
-async function targetView(database: Database, actor: Actor, org: Org & { tenantName: string; timeZone: string }, row: TargetRow) {
+async function targetView(
+  database: Database,
+  actor: Actor,
+  org: Org & { tenantName: string; timeZone: string },
+  row: TargetRow,
+) {
   const period = periodOrThrow(row.period);
   const subject = storedSubject(org, row.level, row.subjectId, org.tenantName);
   const actual = await actualOf(database, actor, row.metric, period, subject);
@@ -109,7 +148,9 @@ async function targetView(database: Database, actor: Actor, org: Org & { tenantN
     actual,
     attainment: attainment(actual, row.value),
     gapToTarget: row.value - actual,
-    currentMilestone: milestone ? { ...milestone, attainment: attainment(milestone.actual, milestone.value) } : null,
+    currentMilestone: milestone
+      ? { ...milestone, attainment: attainment(milestone.actual, milestone.value) }
+      : null,
     version: row.version,
   };
 }
@@ -133,7 +174,14 @@ export async function getTarget(database: Database, actor: Actor, id: string) {
     children.push(await targetView(database, actor, org, c));
   }
   // Bottom-up against top-down: a non-zero gap means the children disagree with the parent.
-  return { ...view, children, rollUp: rollUp(row.value, children.map((c) => c.value)) };
+  return {
+    ...view,
+    children,
+    rollUp: rollUp(
+      row.value,
+      children.map((c) => c.value),
+    ),
+  };
 }
 
 export async function createTarget(database: Database, actor: Actor, input: CreateTargetInput) {
@@ -143,12 +191,24 @@ export async function createTarget(database: Database, actor: Actor, input: Crea
   const subject = subjectOf(org, input.level, input, org.tenantName);
   if (input.parentId) {
     const parent = await findTargetById(database.db, actor, input.parentId);
-    if (!parent) throw new AppError('REFERENCE_NOT_FOUND', { field: 'parentId', params: { entity: 'target', field: 'parentId' } });
+    if (!parent)
+      throw new AppError('REFERENCE_NOT_FOUND', {
+        field: 'parentId',
+        params: { entity: 'target', field: 'parentId' },
+      });
     if (parent.metric !== input.metric || parent.period !== input.period) {
-      throw invalid('parent_mismatch', text('上级目标的指标或周期不同', 'the parent target has another metric or period'), 'parentId');
+      throw invalid(
+        'parent_mismatch',
+        text('上级目标的指标或周期不同', 'the parent target has another metric or period'),
+        'parentId',
+      );
     }
     if (!isBelow(org, storedSubject(org, parent.level, parent.subjectId, org.tenantName), subject)) {
-      throw invalid('not_below_parent', text('目标对象不在上级目标的组织之下', 'the subject is not below the parent target'), 'parentId');
+      throw invalid(
+        'not_below_parent',
+        text('目标对象不在上级目标的组织之下', 'the subject is not below the parent target'),
+        'parentId',
+      );
     }
   } else if (actor.writableOwners !== 'all') {
     // Top-level targets are set by sales ops or an admin; managers decompose what they are given.
@@ -161,7 +221,11 @@ export async function createTarget(database: Database, actor: Actor, input: Crea
     period: input.period,
     subjectId: subject.subjectId,
   });
-  if (existing) throw new AppError('ALREADY_EXISTS', { field: 'period', params: { field: `${input.metric} ${input.period} ${subject.name}` } });
+  if (existing)
+    throw new AppError('ALREADY_EXISTS', {
+      field: 'period',
+      params: { field: `${input.metric} ${input.period} ${subject.name}` },
+    });
   const now = new Date().toISOString();
   const id = newId('tgt');
   await database.db.transaction().execute(async (trx) => {
@@ -188,7 +252,14 @@ export async function createTarget(database: Database, actor: Actor, input: Crea
       entity: 'target',
       entityId: id,
       action: 'create',
-      changes: { after: { metric: input.metric, period: input.period, subjectId: subject.subjectId, value: input.value } },
+      changes: {
+        after: {
+          metric: input.metric,
+          period: input.period,
+          subjectId: subject.subjectId,
+          value: input.value,
+        },
+      },
       at: now,
     });
   });
@@ -225,7 +296,10 @@ export async function updateTargetValue(
       entity: 'target',
       entityId: id,
       action: 'update',
-      changes: { before: { value: row.value, milestones: parseMilestones(row.milestones) }, after: { value, milestones } },
+      changes: {
+        before: { value: row.value, milestones: parseMilestones(row.milestones) },
+        after: { value, milestones },
+      },
       at: now,
     });
   });
@@ -244,7 +318,11 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
   const parentSubject = storedSubject(org, parent.level, parent.subjectId, org.tenantName);
   const refs: NonNullable<DecomposeInput['children']> = input.children ?? defaultChildren(org, parentSubject);
   if (!refs.length) {
-    throw invalid('no_children', text('没有可分解的下级', 'there is nothing below this target to decompose into'), 'children');
+    throw invalid(
+      'no_children',
+      text('没有可分解的下级', 'there is nothing below this target to decompose into'),
+      'children',
+    );
   }
   const subjects = refs.map((ref, i) => {
     if (!!ref.unitId === !!ref.userId) {
@@ -255,13 +333,20 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
     }
     const s = childSubject(org, ref, org.tenantName);
     if (!isBelow(org, parentSubject, s)) {
-      throw invalid('not_below_parent', text(`「${s.name}」不在该目标的组织之下`, `${s.name} is not below this target`), `children.${i}`);
+      throw invalid(
+        'not_below_parent',
+        text(`「${s.name}」不在该目标的组织之下`, `${s.name} is not below this target`),
+        `children.${i}`,
+      );
     }
     assertWritable(actor, 'target', s.ownerId);
     return s;
   });
   if (new Set(subjects.map((s) => s.subjectId)).size !== subjects.length) {
-    throw new AppError('VALIDATION_FAILED', { field: 'children', issues: [{ field: 'children', code: 'invalid_value' }] });
+    throw new AppError('VALIDATION_FAILED', {
+      field: 'children',
+      issues: [{ field: 'children', code: 'invalid_value' }],
+    });
   }
   let weights: number[];
   if (input.method === 'even') weights = subjects.map(() => 1);
@@ -285,7 +370,10 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
     throw invalid(
       split.reason,
       input.method === 'last_year'
-        ? text('去年同期没有数据，请改用平均或权重分解', 'there is no data for the same period last year; split evenly or by weights')
+        ? text(
+            '去年同期没有数据，请改用平均或权重分解',
+            'there is no data for the same period last year; split evenly or by weights',
+          )
         : text('权重之和必须大于 0', 'the weights must add up to more than 0'),
       'children',
     );

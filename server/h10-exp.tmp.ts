@@ -1,0 +1,18 @@
+import { DuckMirror } from '../bench/duck-mirror';
+import { generateCompany } from '../bench/generate';
+import { BENCH_SCALES } from '../bench/scales';
+import { benchSla } from '../bench/sla-bench';
+import { openSqliteTarget } from '../bench/target';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+const t = await openSqliteTarget();
+const m = new DuckMirror();
+const scale = { ...BENCH_SCALES.small, accounts: 2000, leads: 5000, deals: 1000, activities: 10000, moveDeals: 10 };
+await generateCompany(t, scale, 1, m, () => {});
+const s = new Session(); s.connect();
+await s.post('Profiler.enable'); await s.post('Profiler.start');
+const r = await benchSla(t);
+const { profile } = await s.post('Profiler.stop');
+writeFileSync('/tmp/h10-sweep.cpuprofile', JSON.stringify(profile));
+console.log(r);
+m.close(); await t.drop();

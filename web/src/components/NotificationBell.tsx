@@ -1,0 +1,29 @@
+import { BellOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Badge, Button } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { api } from '../api/client';
+
+/** The header bell: my unread notifications, refreshed every half minute; opens the inbox. */
+export function NotificationBell() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const unread = useQuery({
+    queryKey: ['notifications', 'unread-count'],
+    queryFn: () => api<{ count: number }>('GET', '/api/notifications/unread-count'),
+    refetchInterval: 30_000,
+  });
+  const count = unread.data?.count ?? 0;
+  return (
+    <Badge count={count} size="small" overflowCount={99} data-testid="bell-count" data-count={count}>
+      <Button
+        type="text"
+        aria-label={t('ops.inbox.bell', { count })}
+        icon={<BellOutlined style={{ color: '#fff', fontSize: 18 }} />}
+        onClick={() => navigate('/notifications')}
+        data-testid="notification-bell"
+      />
+    </Badge>
+  );
+}

@@ -1,0 +1,170 @@
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App as AntApp,
+  Badge,
+  Button,
+  Card,
+  Empty,
+  List,
+  Segmented,
+  Space,
+  Spin,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../api/client';
+import type { LocalText } from '../api/types';
+import { fmtTime, PATH_OF_TYPE, useLocalText } from '../lib';
+
+export interface InboxItem {
+  id: string;
+  kind: string;
+  title: LocalText;
+  body: LocalText | null;
+  recordType: string | null;
+  recordId: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+interface InboxPage {
+  items: InboxItem[];
+  nextCursor: string | null;
+  unreadCount: number;
+}
+
+/** Where a notification leads: the record page, the quote, or the approvals inbox. */
+export function notificationLink(n: Pick<InboxItem, 'recordType' | 'recordId' | 'kind'>): string | null {
+  if (n.recordType && n.recordId && PATH_OF_TYPE[n.recordType])
+    return `/${PATH_OF_TYPE[n.recordType]}/${n.recordId}`;
+  if (n.recordType === 'quote' && n.recordId) return `/quotes/${n.recordId}`;
+  if (n.recordType === 'approval' || n.kind === 'approval') return '/approvals';
+  if (n.recordType === 'import' && n.recordId) return `/import?job=${n.recordId}`;
+  return null;
+}
+
+/** 通知: my in-app notifications, newest first, unread filter, mark read / mark all read. */
+export function NotificationsPage() {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const text = useLocalText();
+  const queryClient = useQueryClient();
+  const [filter, setFilter] = useState<'all' | 'unread'>('all');
+  const query = useInfiniteQuery({
+    queryKey: ['notifications', 'list', filter],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const params = new URLSearchParams({ limit: '30' });
+      if (filter === 'unread') params.set('unread', 'true');
+      if (pageParam) params.set('cursor', pageParam);
+      return api<InboxPage>('GET', `/api/notifications?${params}`);
+    },
+    getNextPageParam: (last) => last.nextCursor,
+  });
+  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const unread = query.data?.pages[0]?.unreadCount ?? 0;
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['notifications'] });
+
+  const markRead = async (n: InboxItem) => {
+    if (n.readAt) return;
+    try {
+      await api('POST', `/api/notifications/${n.id}/read`);
+    } catch (err) {
+      message.error((err as Error).message);
+    }
+    await refresh();
+  };
+  const markAll = async () => {
+    try {
+      const r = await api<{ updated: number }>('POST', '/api/notifications/read-all');
+      message.success(t('ops.inbox.allRead', { count: r.updated }));
+    } catch (err) {
+      message.error((err as Error).message);
+    }
+    await refresh();
+  };
+
+  return (
+    <Card
+      title={t('ops.inbox.title')}
+      extra={
+        <Button onClick={markAll} disabled={unread === 0} data-testid="mark-all-read">
+          {t('ops.inbox.markAll')}
+        </Button>
+      }
+    >
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Segmented
+          value={filter}
+          onChange={(v) => setFilter(v as 'all' | 'unread')}
+          options={[
+            { label: t('ops.inbox.all'), value: 'all' },
+            { label: t('ops.inbox.unread', { count: unread }), value: 'unread' },
+          ]}
+          data-testid="inbox-filter"
+        />
+      </Space>
+      {query.isError && <Alert type="error" showIcon message={(query.error as Error).message} />}
+      {query.isLoading ? (
+        <Spin />
+      ) : items.length === 0 ? (
+        <Empty description={t(filter === 'unread' ? 'ops.inbox.noUnread' : 'ops.inbox.empty')} />
+      ) : (
+        <List
+          dataSource={items}
+          data-testid="inbox-list"
+          renderItem={(n) => {
+            const to = notificationLink(n);
+            const title = text(n.title);
+            return (
+              <List.Item
+                data-testid="inbox-item"
+                actions={
+                  n.readAt
+                    ? []
+                    : [
+                        <Button key="read" size="small" type="link" onClick={() => markRead(n)}>
+                          {t('ops.inbox.markRead')}
+                        </Button>,
+                      ]
+                }
+              >
+                <List.Item.Meta
+                  avatar={<Badge status={n.readAt ? 'default' : 'processing'} />}
+                  title={
+                    to ? (
+                      <Link to={to} onClick={() => markRead(n)} style={{ fontWeight: n.readAt ? 400 : 600 }}>
+                        {title}
+                      </Link>
+                    ) : (
+                      <Typography.Text strong={!n.readAt}>{title}</Typography.Text>
+                    )
+                  }
+                  description={
+                    <Space direction="vertical" size={0}>
+                      {n.body && <Typography.Text>{text(n.body)}</Typography.Text>}
+                      <Typography.Text type="secondary">{fmtTime(n.createdAt)}</Typography.Text>
+                    </Space>
+                  }
+                />
+              </List.Item>
+            );
+          }}
+        />
+      )}
+      {query.hasNextPage && (
+        <Button
+          block
+          style={{ marginTop: 12 }}
+          loading={query.isFetchingNextPage}
+          onClick={() => query.fetchNextPage()}
+        >
+          {t('ops.common.more')}
+        </Button>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,208 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Input,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api } from '../api/client';
+import type { Me } from '../api/types';
+import { OrgUnitTree, useOrgUnits } from '../components/admin/OrgUnitTree';
+import { type AdminUser, USER_ROLES, UserModal } from '../components/admin/UserModal';
+import { fmtTime, useDebounced } from '../lib';
+
+const PAGE_SIZE = 20;
+
+/** 用户与组织: users (search, add, role and unit, deactivate) and the org-unit tree with managers. */
+export function UsersPage({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const queryClient = useQueryClient();
+  const canEdit = me.user.role === 'admin' || me.user.role === 'sales_ops';
+  const [q, setQ] = useState('');
+  const [role, setRole] = useState<string | undefined>();
+  const [status, setStatus] = useState<string | undefined>('active');
+  const [unit, setUnit] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const [editing, setEditing] = useState<AdminUser | 'new' | null>(null);
+  const search = useDebounced(q.trim(), 300);
+  const units = useOrgUnits();
+  const unitName = new Map((units.data?.items ?? []).map((u) => [u.id, u.name]));
+  const users = useQuery({
+    queryKey: ['admin-users', search, role, status, unit, page],
+    placeholderData: keepPreviousData,
+    queryFn: () => {
+      const p = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String((page - 1) * PAGE_SIZE) });
+      if (search) p.set('q', search);
+      if (role) p.set('role', role);
+      if (status) p.set('status', status);
+      if (unit) p.set('orgUnitId', unit);
+      return api<{ items: AdminUser[]; total: number }>('GET', `/api/users?${p}`);
+    },
+  });
+  const filter =
+    <V,>(set: (v: V) => void) =>
+    (v: V) => {
+      set(v);
+      setPage(1);
+    };
+  const setUserStatus = async (u: AdminUser, next: 'active' | 'disabled') => {
+    try {
+      await api('PATCH', `/api/users/${u.id}`, { status: next }, { ifMatch: u.version });
+      message.success(next === 'active' ? t('admin.users.reactivated') : t('admin.users.deactivated'));
+    } catch (err) {
+      message.error(err instanceof ApiError ? err.message : String(err));
+    }
+    await queryClient.invalidateQueries({ queryKey: ['admin-users'] });
+    await queryClient.invalidateQueries({ queryKey: ['users'] });
+  };
+
+  const usersTab = (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Input.Search
+          allowClear
+          placeholder={t('admin.users.search')}
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setPage(1);
+          }}
+          style={{ width: 240 }}
+        />
+        <Select
+          allowClear
+          placeholder={t('admin.users.role')}
+          style={{ width: 140 }}
+          value={role}
+          onChange={filter(setRole)}
+          options={USER_ROLES.map((r) => ({ value: r, label: t(`admin.roles.${r}`) }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('admin.users.unit')}
+          style={{ width: 160 }}
+          value={unit}
+          onChange={filter(setUnit)}
+          options={(units.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('admin.users.status')}
+          style={{ width: 120 }}
+          value={status}
+          onChange={filter(setStatus)}
+          options={['active', 'disabled'].map((s) => ({ value: s, label: t(`admin.userStatus.${s}`) }))}
+        />
+        {canEdit && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+            {t('admin.users.create')}
+          </Button>
+        )}
+      </Space>
+      {users.error && (
+        <Alert type="error" showIcon title={t('list.error', { message: (users.error as Error).message })} />
+      )}
+      <Table
+        rowKey="id"
+        loading={users.isFetching}
+        dataSource={users.data?.items ?? []}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: t('list.empty') }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: users.data?.total ?? 0,
+          showSizeChanger: false,
+          onChange: setPage,
+          showTotal: (n) => t('list.total', { count: n }),
+        }}
+        columns={[
+          { title: t('admin.users.name'), dataIndex: 'name' },
+          { title: t('admin.users.email'), dataIndex: 'email' },
+          { title: t('admin.users.role'), dataIndex: 'role', render: (r: string) => t(`admin.roles.${r}`) },
+          {
+            title: t('admin.users.unit'),
+            dataIndex: 'orgUnitId',
+            render: (id: string | null) => (id ? (unitName.get(id) ?? id) : ''),
+          },
+          {
+            title: t('admin.users.status'),
+            dataIndex: 'status',
+            render: (s: string) => (
+              <Tag color={s === 'active' ? 'green' : 'default'}>{t(`admin.userStatus.${s}`)}</Tag>
+            ),
+          },
+          { title: t('list.createdAt'), dataIndex: 'createdAt', render: fmtTime },
+          ...(canEdit
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'ops',
+                  render: (_: unknown, u: AdminUser) => (
+                    <Space size={0} wrap>
+                      <Button type="link" size="small" onClick={() => setEditing(u)}>
+                        {t('admin.edit')}
+                      </Button>
+                      {u.id !== me.user.id &&
+                        (u.status === 'active' ? (
+                          <Popconfirm
+                            title={t('admin.users.confirmDeactivate', { name: u.name })}
+                            okText={t('admin.users.deactivate')}
+                            okButtonProps={{ danger: true }}
+                            cancelText={t('common.cancel')}
+                            onConfirm={() => setUserStatus(u, 'disabled')}
+                          >
+                            <Button type="link" size="small" danger>
+                              {t('admin.users.deactivate')}
+                            </Button>
+                          </Popconfirm>
+                        ) : (
+                          <Button type="link" size="small" onClick={() => setUserStatus(u, 'active')}>
+                            {t('admin.users.reactivate')}
+                          </Button>
+                        ))}
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+    </Space>
+  );
+
+  return (
+    <>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>
+        {t('admin.menu.users')}
+      </Typography.Title>
+      <Card>
+        <Tabs
+          items={[
+            { key: 'users', label: t('admin.users.title'), children: usersTab },
+            { key: 'units', label: t('admin.units.title'), children: <OrgUnitTree canEdit={canEdit} /> },
+          ]}
+        />
+      </Card>
+      {editing && (
+        <UserModal
+          user={editing === 'new' ? null : editing}
+          units={units.data?.items ?? []}
+          onClose={() => setEditing(null)}
+        />
+      )}
+    </>
+  );
+}
