@@ -153,6 +153,27 @@ describe('sales orders', () => {
       await q2c.delivery.post(`/api/orders/${order.id}/handoffs/${handed.handoffs[0].id}/done`)
     ).json();
     expect(done.handoffs[0].status).toBe('done');
+    // Each hand-off is a task in the assignee's list, due at the end of its day (Shanghai).
+    const task = (await q2c.delivery.get(`/api/tasks/${handed.handoffs[0].taskId}`)).json();
+    expect(task).toMatchObject({
+      title: `订单 ${order.number} 交接生产`,
+      ownerId: q2c.deliveryUser.id,
+      status: 'done',
+      dueAt: '2026-09-05T15:59:00.000Z',
+      dealId: order.dealId,
+    });
+    // Done from the task list: done on the order too.
+    const qc = (
+      await rep.post(`/api/orders/${order.id}/handoffs`, {
+        department: 'qc',
+        assigneeId: q2c.deliveryUser.id,
+        dueOn: '2026-09-08',
+      })
+    ).json().handoffs[1];
+    const qcTask = (await q2c.delivery.get(`/api/tasks/${qc.taskId}`)).json();
+    const patched = await q2c.delivery.patch(`/api/tasks/${qc.taskId}`, { status: 'done' }, qcTask.version);
+    expect(patched.statusCode).toBe(200);
+    expect((await rep.get(`/api/orders/${order.id}`)).json().handoffs[1].status).toBe('done');
 
     const shipped = (
       await q2c.delivery.post(`/api/orders/${order.id}/shipments`, {

@@ -182,8 +182,10 @@ describe('daily follow-up by 17:00 and untouched 48 h in the default deal playbo
     );
     expect(lost.statusCode, lost.body).toBe(200);
     expect(await sweepAt(d.id, '2025-11-21T17:01:00')).toEqual([]);
+    // The deal left long after that day's 17:00: the limit counts as breached, and no next
+    // day's clock starts.
     const clocks = await clocksOf(d.id, 'daily_follow_up');
-    expect(clocks.map((c) => c.status)).toEqual(['met']);
+    expect(clocks.map((c) => c.status)).toEqual(['breached']);
   });
 
   it('sends a breach to whoever owns the deal by then', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receivables } from './dashboards-receivables';
 import {
   buildTestApp,
   type Client,
@@ -25,7 +26,9 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     app = await buildTestApp(database);
-    ({ org } = await buildKpiFixture(database));
+    const fixture = await buildKpiFixture(database);
+    org = fixture.org;
+    await receivables(database, org, fixture.id);
     admin = await clientFor(app, org.users.admin);
     managerA = await clientFor(app, org.users.managerA);
     managerB = await clientFor(app, org.users.managerB);
@@ -196,6 +199,37 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
     expect(team).toMatchObject({ level: 'team', subjectId: org.units.teamA.id });
     expect(team.total.numerator).toBe(5_000_000);
     expect(team.groups.map((g: any) => g.key)).toEqual([org.units.teamA.id]);
+  });
+
+  it('sets collection targets (回款) measured by the receipts booked in the period', async () => {
+    // repA1 booked 300,000 on 2026-03-10 (against contract c1); nobody else booked anything.
+    const rep = await ok(
+      admin.post('/api/targets', {
+        metric: 'collection',
+        period: '2026-03',
+        level: 'rep',
+        userId: org.users.repA1.id,
+        value: 1_000_000,
+      }),
+      201,
+    );
+    expect(rep).toMatchObject({ actual: 300_000, attainment: 0.3 });
+    const teamB = await ok(
+      admin.post('/api/targets', {
+        metric: 'collection',
+        period: '2026-Q1',
+        level: 'team',
+        unitId: org.units.teamB.id,
+        value: 100,
+      }),
+      201,
+    );
+    expect(teamB).toMatchObject({ actual: 0, attainment: 0 });
+    const mine = await ok(repA1.get('/api/kpis/target_attainment?metric=collection&period=2026-03'));
+    expect(mine.total).toEqual({ value: 0.3, count: 1, numerator: 300_000, denominator: 1_000_000 });
+    // April: nothing received yet.
+    const april = await ok(repA1.get('/api/kpis/target_attainment?metric=collection&period=2026-04'));
+    expect(april.total).toEqual({ value: null, count: 0, numerator: 0 });
   });
 
   it('rejects bad input with a code and the field', async () => {

@@ -270,13 +270,52 @@ describe('admin screens', () => {
     await page.close();
   });
 
+  it('adds a user (a taken e-mail is refused on its field) and deactivates them after confirming', async () => {
+    const page = await adminPage();
+    await page.goto(`${base}/users`);
+    await page.getByRole('button', { name: '添加用户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('姓名').fill('测试新人');
+    await dialog.getByLabel('邮箱').fill('rep01@demo.salesops.cn');
+    await dialog.getByLabel('初始密码').fill('newcomer123');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await dialog
+      .locator('.ant-form-item-has-error input#email, .ant-form-item-has-error input[id$="email"]')
+      .waitFor();
+    await dialog.getByLabel('邮箱').fill('newcomer@demo.salesops.cn');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByPlaceholder('搜索姓名、拼音或邮箱').fill('newcomer');
+    const row = page.getByRole('row').filter({ hasText: 'newcomer@demo.salesops.cn' });
+    await row.waitFor();
+    await row.getByRole('button', { name: '停用' }).click();
+    await page
+      .getByRole('tooltip')
+      .getByRole('button', { name: /停\s*用/ })
+      .click();
+    await page.getByText('已停用').first().waitFor();
+    // Deactivated users leave the default (active) list; the status filter shows them.
+    await row.waitFor({ state: 'detached' });
+    await page.locator('.ant-select').filter({ hasText: '在职' }).click();
+    await page.getByRole('option', { name: '已停用' }).click();
+    await row.filter({ hasText: '已停用' }).waitFor();
+    await shot(page, 'admin-09-user-deactivated.png');
+    const users = (await (await page.request.get(`${base}/api/users?q=newcomer&status=disabled`)).json()) as {
+      items: { email: string; role: string; status: string }[];
+    };
+    assert.deepEqual(
+      users.items.map((u) => [u.email, u.role, u.status]),
+      [['newcomer@demo.salesops.cn', 'rep', 'disabled']],
+    );
+    await page.close();
+  });
+
   it('fits a phone screen', async () => {
     const page = await adminPage({ width: 390, height: 844 });
     for (const [path, name] of [
-      ['/playbooks', 'admin-09-phone-playbooks.png'],
-      ['/automation', 'admin-10-phone-automation.png'],
-      ['/settings', 'admin-11-phone-settings.png'],
-      ['/users', 'admin-12-phone-users.png'],
+      ['/playbooks', 'admin-10-phone-playbooks.png'],
+      ['/automation', 'admin-11-phone-automation.png'],
+      ['/settings', 'admin-12-phone-settings.png'],
+      ['/users', 'admin-13-phone-users.png'],
     ] as const) {
       await page.goto(`${base}${path}`);
       await page.locator('h4').first().waitFor();

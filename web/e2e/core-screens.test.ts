@@ -82,7 +82,6 @@ describe('core screens', () => {
   let browser: Browser;
   let base: string;
   let dir: string;
-  let breachDeal: { id: string; name: string };
   const stamp = Date.now().toString(36);
   const company = `杭州测试${stamp}科技有限公司`;
   const leadName = `王测试${stamp}`;
@@ -135,7 +134,6 @@ describe('core screens', () => {
     assert.ok(old, 'rep01 has a demo deal in 初步接触');
     assert.ok(Date.now() - Date.parse(old.stageEnteredAt) > 48 * 3_600_000, 'entered more than 48 h ago');
     await rep.call('GET', `/api/deals/${old.id}/sop`);
-    breachDeal = { id: old.id, name: old.name };
   });
 
   after(async () => {
@@ -428,17 +426,21 @@ describe('core screens', () => {
 
   it('the manager sees the team breach on the workbench and the rep gives the reason', async () => {
     const manager = await apiAs(base, MANAGER);
-    let seen = false;
-    for (let i = 0; i < 90 && !seen; i++) {
-      const { items } = await manager.call<{ items: { recordId: string }[] }>(
-        'GET',
-        `/api/breaches?unexplained=true&recordId=${breachDeal.id}`,
-      );
-      seen = items.length > 0;
-      if (!seen) await new Promise((r) => setTimeout(r, 1000));
+    const rep = await apiAs(base, REP);
+    // The newest breach of rep01 waiting for a reason (the one prepared in before() at the latest).
+    let latest: { recordId: string } | undefined;
+    for (let i = 0; i < 90 && !latest; i++) {
+      const { items } = await manager.call<{
+        items: { recordId: string; recordType: string; ownerId: string }[];
+      }>('GET', '/api/breaches?unexplained=true&limit=200');
+      latest = items.find((b) => b.ownerId === rep.user.id && b.recordType === 'deal');
+      if (!latest) await new Promise((r) => setTimeout(r, 1000));
     }
-    assert.ok(seen, 'the SLA sweep breached the overdue clock');
-
+    assert.ok(latest, 'the SLA sweep breached an overdue clock of rep01');
+    const breachDeal = await manager.call<{ id: string; name: string }>(
+      'GET',
+      `/api/deals/${latest.recordId}`,
+    );
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, MANAGER);
     const breaches = page.getByTestId('wb-breaches');

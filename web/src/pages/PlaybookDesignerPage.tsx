@@ -59,6 +59,11 @@ export function usePlaybooks() {
 /** 销售流程设计: one playbook version as a form; saving makes a new draft, validated whole by the server. */
 export function PlaybookDesignerPage({ me }: { me: Me }) {
   const { id } = useParams();
+  // A fresh form (and state) for each version opened.
+  return <Designer key={id} id={id ?? ''} me={me} />;
+}
+
+function Designer({ id, me }: { id: string; me: Me }) {
   const { t } = useTranslation();
   const lt = useLocalText();
   const navigate = useNavigate();
@@ -79,7 +84,7 @@ export function PlaybookDesignerPage({ me }: { me: Me }) {
   const headerJson = Form.useWatch(
     (values: { stages?: { key?: string; name?: LocalText }[] }) =>
       JSON.stringify((values.stages ?? []).map((s) => ({ key: s?.key, name: s?.name }))),
-    form,
+    { form, preserve: true },
   );
   const stages = JSON.parse(headerJson ?? '[]') as { key?: string; name?: LocalText }[];
   const stageKeys = stages.map((s) => s?.key).filter((k): k is string => !!k);
@@ -118,6 +123,8 @@ export function PlaybookDesignerPage({ me }: { me: Me }) {
         .map((p) => /^stages\[(\d+)\]/.exec(p.path)?.[1])
         .filter((i): i is string => i !== undefined);
       setOpen((o) => [...new Set([...o, ...withStage])]);
+      // Stages open (and their fields mount) on the next render: put the problems on them then.
+      setTimeout(() => applyIssues(form, err), 50);
     } finally {
       setSaving(false);
     }
@@ -205,7 +212,6 @@ export function PlaybookDesignerPage({ me }: { me: Me }) {
                 onChange={(k) => setOpen(k as string[])}
                 items={fields.map((field, i) => ({
                   key: String(field.name),
-                  forceRender: true,
                   label: (
                     <Space wrap>
                       <span>{i + 1}.</span>

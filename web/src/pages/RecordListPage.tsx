@@ -254,6 +254,7 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
           />
         )}
         <Dropdown
+          trigger={['click']}
           menu={{
             items: [
               ...views.map((v) => ({

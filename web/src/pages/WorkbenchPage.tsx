@@ -23,7 +23,14 @@ import { Link } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { Activity, Breach, Deal, Me, Notification, Page, SopPanel, Task } from '../api/types';
 import { SlaClocks } from '../components/SlaClocks';
-import { applyServerErrors, fmtTime, PATH_OF_TYPE, useLocalText, usePublishedPlaybook } from '../lib';
+import {
+  applyServerErrors,
+  fmtTime,
+  PATH_OF_TYPE,
+  useLocalText,
+  usePublishedPlaybook,
+  useUsers,
+} from '../lib';
 
 function endOfToday(): Date {
   const d = new Date();
@@ -106,6 +113,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
   const isRep = me.user.role === 'rep';
+  const users = useUsers();
   const mine = `ownerId=${me.user.id}`;
 
   const tasks = useQuery({
@@ -151,7 +159,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
 
   const breaches = useQuery({
     queryKey: ['workbench', 'breaches'],
-    queryFn: () => api<{ items: Breach[] }>('GET', '/api/breaches?unexplained=true&limit=50'),
+    queryFn: () => api<{ items: Breach[] }>('GET', '/api/breaches?unexplained=true&limit=200'),
   });
 
   const notifications = useQuery({
@@ -210,6 +218,9 @@ export function WorkbenchPage({ me }: { me: Me }) {
             {!!breaches.data?.items.length && (
               <List
                 dataSource={breaches.data.items}
+                pagination={
+                  breaches.data.items.length > 10 ? { pageSize: 10, size: 'small', simple: true } : false
+                }
                 renderItem={(b) => (
                   <List.Item
                     data-testid="breach-item"
@@ -240,6 +251,11 @@ export function WorkbenchPage({ me }: { me: Me }) {
                         <Space wrap size={4}>
                           <Tag color="red">{breachLimitName(b)}</Tag>
                           <span>{t('workbench.breachedAt', { time: fmtTime(b.breachedAt) })}</span>
+                          {!isRep && b.ownerId && (
+                            <span data-value="">
+                              {users.data?.items.find((u) => u.id === b.ownerId)?.name}
+                            </span>
+                          )}
                         </Space>
                       }
                     />

@@ -92,6 +92,15 @@ export function validatePlaybook(input: unknown): PlaybookValidation {
           'a time limit needs a duration with a unit, or a deadline',
         );
       if (l.stopWhen) checkExpr(`${at}.timeLimits[${j}].stopWhen`, l.stopWhen);
+      // Only leads (and customers) have a public pool to go back to.
+      l.escalation.forEach((e, k) => {
+        if (e.action === 'return_to_pool' && pb.process !== 'lead')
+          add(
+            `${at}.timeLimits[${j}].escalation[${k}].action`,
+            'invalid_value',
+            'return_to_pool applies to lead playbooks only',
+          );
+      });
     });
     for (const [j, f] of s.forms.entries()) {
       for (const [k, fld] of f.fields.entries()) {

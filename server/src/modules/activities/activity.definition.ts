@@ -141,12 +141,15 @@ export const activityDefinition: RecordDefinition<ActivityDto> = {
       at: ctx.now,
     });
     // The lead's SOP run follows: 线索获取 → 初步接触, with its stage event.
+    // The contact happened when the follow-up says (a call logged ten minutes later still counts
+    // from the call), but never later than now.
+    const contactedAt = String(row.occurredAt) < ctx.now ? String(row.occurredAt) : ctx.now;
     if (status !== lead.status)
       await leadFirstContact(
         ctx.trx,
         { id: lead.id, tenantId: ctx.actor.tenantId },
         ctx.actor.userId,
-        ctx.now,
+        contactedAt,
       );
   },
 };

@@ -9,16 +9,14 @@ import {
   updateContractInputSchema,
 } from './contract.schemas';
 import {
-  amendContract,
-  archiveContract,
   createContract,
   getContract,
   listContracts,
   listContractVersions,
-  signContract,
   submitContract,
   updateContract,
 } from './contract.service';
+import { amendContract, archiveContract, signContract } from './contract-signing.service';
 import { listTemplates, saveTemplate } from './contract-template.service';
 
 const IF_MATCH = [{ name: 'If-Match', required: true, description: 'The version read, e.g. "v3"' }];

@@ -9,16 +9,8 @@ import {
   listOrdersQuerySchema,
   shipmentInputSchema,
 } from './order.schemas';
-import {
-  acceptShipment,
-  addHandoff,
-  addShipment,
-  cancelOrder,
-  completeHandoff,
-  createOrder,
-  getOrder,
-  listOrders,
-} from './order.service';
+import { cancelOrder, createOrder, getOrder, listOrders } from './order.service';
+import { acceptShipment, addHandoff, addShipment, completeHandoff } from './order-fulfilment.service';
 
 const ref = z.string().min(1).max(64);
 const handoffParams = z.strictObject({ id: ref, handoffId: ref });

@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError, type FieldIssue } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
-import { checkAttachment } from '../contracts/contract.service';
+import { checkAttachment } from '../contracts/contract-signing.service';
 import { notify } from '../notifications/notification.service';
 import { isPaidInFull } from '../payments/payment.repository';
 import type { StoredLine } from '../quotes/quote.service';
@@ -19,7 +19,7 @@ import { startRun } from '../sop/run.service';
 import { taskDefinition } from '../tasks/task.definition';
 import type { AcceptanceInput, HandoffInput, ShipmentInput } from './order.schemas';
 
-type OrderRow = Selectable<DB['orders']>;
+export type OrderRow = Selectable<DB['orders']>;
 
 export interface OrderLine {
   lineNo: number;
@@ -33,7 +33,7 @@ export interface OrderLine {
   grossAmount: number;
 }
 
-const DEPARTMENT_NAMES: Record<string, { 'zh-CN': string; 'en-US': string }> = {
+export const DEPARTMENT_NAMES: Record<string, { 'zh-CN': string; 'en-US': string }> = {
   production: { 'zh-CN': '生产', 'en-US': 'production' },
   procurement: { 'zh-CN': '采购', 'en-US': 'procurement' },
   qc: { 'zh-CN': '质检', 'en-US': 'QC' },
@@ -53,12 +53,12 @@ export async function orderOrThrow(trx: Kysely<DB>, actor: Actor, id: string): P
  * Handing off gives a task to someone outside the owner's side (production, procurement, QC,
  * logistics): whoever may fulfil the order may do that, so its task writes reach everyone.
  */
-function orderSide(actor: Actor): Actor {
+export function orderSide(actor: Actor): Actor {
   return { ...actor, readableOwners: 'all', writableOwners: 'all' };
 }
 
 // Delivery (交付) executes every order; otherwise the owner's side as for any record.
-function assertMayFulfil(actor: Actor, ownerId: string | null) {
+export function assertMayFulfil(actor: Actor, ownerId: string | null) {
   if (actor.role === 'delivery') return;
   assertWritable(actor, 'order', ownerId);
 }
@@ -237,268 +237,9 @@ export async function refreshContractOrders(
   for (const o of orders) await refreshOrderStatus(trx, o, actorId);
 }
 
-function assertOpen(order: OrderRow) {
+export function assertOpen(order: OrderRow) {
   if (order.cancelledAt || order.status === 'closed')
     throw new AppError('INVALID_STATE', { params: { reason: `order is ${order.status}` } });
-}
-
-/** A hand-off (交接) to production, procurement, QC or logistics, with its own owner and due date. */
-export async function addHandoff(database: Database, actor: Actor, orderId: string, input: HandoffInput) {
-  return database.db.transaction().execute(async (trx) => {
-    const order = await orderOrThrow(trx, actor, orderId);
-    assertMayFulfil(actor, order.ownerId);
-    assertOpen(order);
-    const assignee = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('tenantId', '=', actor.tenantId)
-      .where('id', '=', input.assigneeId)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    if (!assignee)
-      throw new AppError('REFERENCE_NOT_FOUND', {
-        field: 'assigneeId',
-        params: { field: 'assigneeId', entity: 'user' },
-      });
-    const at = new Date().toISOString();
-    const dept = DEPARTMENT_NAMES[input.department]!;
-    // The hand-off is also a task (任务) in the assignee's list, due by the end of the due day.
-    const tenant = await trx
-      .selectFrom('tenants')
-      .select('timeZone')
-      .where('id', '=', actor.tenantId)
-      .executeTakeFirstOrThrow();
-    const dayEnd = Date.parse(periodInstants(input.dueOn, input.dueOn, tenant.timeZone).end);
-    const task = await insertRecord({ actor: orderSide(actor), now: at, trx }, taskDefinition, {
-      title: `订单 ${order.number} 交接${dept['zh-CN']}`,
-      notes: input.note ?? null,
-      dueAt: new Date(dayEnd - 60_000).toISOString(),
-      priority: 'normal',
-      status: 'open',
-      accountId: order.accountId,
-      dealId: order.dealId,
-      ownerId: input.assigneeId,
-    });
-    const id = newId('ho');
-    await trx
-      .insertInto('orderHandoffs')
-      .values({
-        id,
-        tenantId: actor.tenantId,
-        orderId,
-        department: input.department,
-        assigneeId: input.assigneeId,
-        dueOn: input.dueOn,
-        status: 'open',
-        taskId: String(task.id),
-        note: input.note ?? null,
-        doneAt: null,
-        createdBy: actor.userId,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .execute();
-    await notify(trx, {
-      tenantId: actor.tenantId,
-      to: { userIds: [input.assigneeId] },
-      kind: 'order_handoff',
-      title: {
-        'zh-CN': `订单 ${order.number} 交接${dept['zh-CN']}，${input.dueOn} 前完成`,
-        'en-US': `Order ${order.number} handed to ${dept['en-US']}, due ${input.dueOn}`,
-      },
-      recordType: 'order',
-      recordId: orderId,
-    });
-    await appendAuditEvent(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      entity: 'order',
-      entityId: orderId,
-      action: 'update',
-      changes: { note: `handoff ${input.department} → ${input.assigneeId} by ${input.dueOn}` },
-      at,
-    });
-    await refreshOrderStatus(trx, order, actor.userId);
-    return getOrderIn(trx, actor, orderId);
-  });
-}
-
-export async function completeHandoff(database: Database, actor: Actor, orderId: string, handoffId: string) {
-  return database.db.transaction().execute(async (trx) => {
-    const order = await orderOrThrow(trx, actor, orderId);
-    const handoff = await trx
-      .selectFrom('orderHandoffs')
-      .selectAll()
-      .where('tenantId', '=', actor.tenantId)
-      .where('orderId', '=', orderId)
-      .where('id', '=', handoffId)
-      .executeTakeFirst();
-    if (!handoff) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'handoff' } });
-    if (handoff.assigneeId !== actor.userId) assertMayFulfil(actor, order.ownerId);
-    if (handoff.status === 'done')
-      throw new AppError('INVALID_STATE', { params: { reason: 'hand-off is done' } });
-    const at = new Date().toISOString();
-    const task = handoff.taskId
-      ? await trx.selectFrom('tasks').select(['version', 'status']).where('id', '=', handoff.taskId).executeTakeFirst()
-      : undefined;
-    if (task && task.status !== 'done')
-      await updateRecordIn({ actor: orderSide(actor), now: at, trx }, taskDefinition, handoff.taskId!, task.version, {
-        status: 'done',
-      });
-    await trx
-      .updateTable('orderHandoffs')
-      .set({ status: 'done', doneAt: at, updatedAt: at })
-      .where('id', '=', handoffId)
-      .execute();
-    await appendAuditEvent(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      entity: 'order',
-      entityId: orderId,
-      action: 'update',
-      changes: { note: `handoff ${handoff.department} done` },
-      at,
-    });
-    return getOrderIn(trx, actor, orderId);
-  });
-}
-
-const QTY = 4;
-
-/** A shipment (发货) of some quantity of each line; never more than is left to ship, never zero. */
-export async function addShipment(database: Database, actor: Actor, orderId: string, input: ShipmentInput) {
-  return database.db.transaction().execute(async (trx) => {
-    const order = await orderOrThrow(trx, actor, orderId);
-    // Concurrent shipments of one order: the second waits and counts the first (PostgreSQL).
-    if (database.dialect === 'postgres')
-      await trx.selectFrom('orders').select('id').where('id', '=', orderId).forUpdate().execute();
-    assertMayFulfil(actor, order.ownerId);
-    assertOpen(order);
-    const lines = JSON.parse(order.lines) as OrderLine[];
-    const shipments = await trx
-      .selectFrom('shipments')
-      .select('lines')
-      .where('tenantId', '=', actor.tenantId)
-      .where('orderId', '=', orderId)
-      .execute();
-    const remaining = remainingPerLine({
-      ordered: lines.map((l) => l.quantity),
-      shipments: shipments.map((s) => ({ lines: JSON.parse(s.lines), accepted: false })),
-    });
-    const issues: FieldIssue[] = [];
-    const seen = new Set<number>();
-    const clean: Array<{ lineNo: number; quantity: string }> = [];
-    for (const [i, l] of input.lines.entries()) {
-      const field = `lines.${i}`;
-      if (l.lineNo >= lines.length || seen.has(l.lineNo)) {
-        issues.push({ field: `${field}.lineNo`, code: seen.has(l.lineNo) ? 'duplicate' : 'invalid_value' });
-        continue;
-      }
-      seen.add(l.lineNo);
-      const q = parseScaled(l.quantity, QTY);
-      if (!q.ok) issues.push({ field: `${field}.quantity`, code: q.code });
-      else if (q.scaled <= 0n) issues.push({ field: `${field}.quantity`, code: 'must_be_positive' });
-      else if (q.scaled > remaining[l.lineNo]!)
-        issues.push({
-          field: `${field}.quantity`,
-          code: 'exceeds_remaining',
-          params: { remaining: formatScaled(remaining[l.lineNo]!, QTY) },
-        });
-      else clean.push({ lineNo: l.lineNo, quantity: formatScaled(q.scaled, QTY) });
-    }
-    if (issues.length) throw new AppError('SHIPMENT_INVALID', { field: issues[0]!.field, issues });
-    const at = new Date().toISOString();
-    const id = newId('shp');
-    await trx
-      .insertInto('shipments')
-      .values({
-        id,
-        tenantId: actor.tenantId,
-        orderId,
-        carrier: input.carrier,
-        trackingNumber: input.trackingNumber,
-        shippedOn: input.shippedOn,
-        lines: JSON.stringify(clean),
-        status: 'shipped',
-        acceptanceKind: null,
-        acceptedOn: null,
-        acceptanceDoc: null,
-        acceptanceAttachmentId: null,
-        createdBy: actor.userId,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .execute();
-    await appendAuditEvent(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      entity: 'order',
-      entityId: orderId,
-      action: 'update',
-      changes: { note: `shipment ${id}: ${input.carrier} ${input.trackingNumber}` },
-      at,
-    });
-    await refreshOrderStatus(trx, order, actor.userId);
-    return getOrderIn(trx, actor, orderId);
-  });
-}
-
-/** The customer signed for (签收) or accepted (验收) a shipment, with the document and its scan. */
-export async function acceptShipment(
-  database: Database,
-  actor: Actor,
-  orderId: string,
-  shipmentId: string,
-  input: AcceptanceInput,
-) {
-  return database.db.transaction().execute(async (trx) => {
-    const order = await orderOrThrow(trx, actor, orderId);
-    assertMayFulfil(actor, order.ownerId);
-    const shipment = await trx
-      .selectFrom('shipments')
-      .selectAll()
-      .where('tenantId', '=', actor.tenantId)
-      .where('orderId', '=', orderId)
-      .where('id', '=', shipmentId)
-      .executeTakeFirst();
-    if (!shipment) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'shipment' } });
-    if (shipment.status === 'accepted')
-      throw new AppError('INVALID_STATE', { params: { reason: 'shipment is accepted' } });
-    if (input.acceptedOn < shipment.shippedOn)
-      throw new AppError('VALIDATION_FAILED', {
-        field: 'acceptedOn',
-        issues: [{ field: 'acceptedOn', code: 'before_from' }],
-      });
-    if (input.attachmentId)
-      await checkAttachment(trx, actor.tenantId, input.attachmentId, 'attachmentId', {
-        type: 'order',
-        id: orderId,
-      });
-    const at = new Date().toISOString();
-    await trx
-      .updateTable('shipments')
-      .set({
-        status: 'accepted',
-        acceptanceKind: input.kind,
-        acceptedOn: input.acceptedOn,
-        acceptanceDoc: input.document,
-        acceptanceAttachmentId: input.attachmentId ?? null,
-        updatedAt: at,
-      })
-      .where('id', '=', shipmentId)
-      .execute();
-    await appendAuditEvent(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      entity: 'order',
-      entityId: orderId,
-      action: 'update',
-      changes: { note: `shipment ${shipmentId} ${input.kind} on ${input.acceptedOn} (${input.document})` },
-      at,
-    });
-    await refreshOrderStatus(trx, order, actor.userId);
-    return getOrderIn(trx, actor, orderId);
-  });
 }
 
 /** Cancels an order nothing of which has shipped, with a reason. */
@@ -528,7 +269,9 @@ export async function cancelOrder(
   });
 }
 
-async function getOrderIn(trx: Kysely<DB>, actor: Actor, id: string) {
+export const QTY = 4;
+
+export async function getOrderIn(trx: Kysely<DB>, actor: Actor, id: string) {
   const order = await orderOrThrow(trx, actor, id);
   const [handoffs, shipments] = await Promise.all([
     trx
@@ -559,7 +302,11 @@ async function getOrderIn(trx: Kysely<DB>, actor: Actor, id: string) {
   const taskIds = handoffs.map((h) => h.taskId).filter((t): t is string => !!t);
   const tasks = new Map(
     (taskIds.length
-      ? await trx.selectFrom('tasks').select(['id', 'status', 'completedAt']).where('id', 'in', taskIds).execute()
+      ? await trx
+          .selectFrom('tasks')
+          .select(['id', 'status', 'completedAt'])
+          .where('id', 'in', taskIds)
+          .execute()
       : []
     ).map((t) => [t.id, t]),
   );

@@ -17,6 +17,7 @@ import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { runClockAutomations } from '../automation/automation.hooks';
 import { notifySlaEvent } from '../notifications/sla-notify';
+import { applyEscalationAction } from './escalation-actions';
 
 export async function tenantCalendar(db: Kysely<DB>, tenantId: string): Promise<CalendarConfig> {
   const row = await db
@@ -67,6 +68,48 @@ export async function startStageClocks(
   }
 }
 
+/**
+ * A limit already past its due time when the record leaves the stage was not met, even if the
+ * sweep had not got to it yet: it is stored as a breach, which waits for its deviation reason.
+ */
+async function breachOverdueOnLeave(trx: Kysely<DB>, runId: string, stageKey: string, at: string) {
+  const overdue = await trx
+    .selectFrom('sopClocks')
+    .selectAll()
+    .where('runId', '=', runId)
+    .where('stageKey', '=', stageKey)
+    .where('status', 'in', ['running', 'warned'])
+    .where('dueAt', '<', at)
+    .execute();
+  for (const c of overdue) {
+    const r = await trx
+      .updateTable('sopClocks')
+      .set({ status: 'breached', stoppedAt: at, nextCheckAt: null })
+      .where('id', '=', c.id)
+      .where('status', '=', c.status)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) continue;
+    await trx
+      .insertInto('sopBreaches')
+      .values({
+        id: newId('brc'),
+        tenantId: c.tenantId,
+        clockId: c.id,
+        recordType: c.recordType,
+        recordId: c.recordId,
+        stageKey: c.stageKey,
+        limitKey: c.limitKey,
+        ownerId: c.ownerId,
+        dueAt: c.dueAt,
+        breachedAt: at,
+        reason: null,
+        reasonBy: null,
+        reasonAt: null,
+      })
+      .execute();
+  }
+}
+
 /** Leaving a stage stops its clocks: those still running were met; breached ones stop escalating. */
 export async function stopStageClocks(
   trx: Kysely<DB>,
@@ -75,6 +118,7 @@ export async function stopStageClocks(
   at: string,
   as: 'met' | 'cancelled' = 'met',
 ) {
+  if (as === 'met') await breachOverdueOnLeave(trx, runId, stageKey, at);
   await trx
     .updateTable('sopClocks')
     .set({ status: as, stoppedAt: at, nextCheckAt: null })
@@ -97,6 +141,8 @@ export interface SweepEvent {
   kind: 'warn' | 'breach' | 'escalate' | 'stopped' | 'met' | 'restarted';
   step?: number;
   notify?: string[];
+  /** What an escalation step did besides notifying (reassigned, returned to the pool). */
+  action?: string;
 }
 
 const RECORD_TABLES: Record<string, 'deals' | 'leads'> = { deal: 'deals', lead: 'leads' };
@@ -363,12 +409,14 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
             ? addDuration(cal, new Date(c.dueAt), following.after).toISOString()
             : null;
           if (!(await transition({ escalationStep: next.step + 1, nextCheckAt: nextCheck }))) return;
+          const done = await applyEscalationAction(trx, { ...c, clockId: c.id }, stepDef.action, at);
           events.push({
             clockId: c.id,
             recordId: c.recordId,
             kind: 'escalate',
             step: next.step,
             notify: stepDef.notify,
+            ...(done ? { action: done } : {}),
           });
         }
         const last = events[events.length - 1]!;
@@ -388,7 +436,7 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
           entityId: c.recordId,
           action: 'update',
           changes: {
-            note: `sla ${last.kind}${last.step !== undefined ? ` step ${last.step + 1}` : ''}: ${c.stageKey}/${c.limitKey}${last.notify ? ` → ${last.notify.join(', ')}` : ''}`,
+            note: `sla ${last.kind}${last.step !== undefined ? ` step ${last.step + 1}` : ''}: ${c.stageKey}/${c.limitKey}${last.notify ? ` → ${last.notify.join(', ')}` : ''}${last.action ? `; ${last.action}` : ''}`,
           },
           at,
         });

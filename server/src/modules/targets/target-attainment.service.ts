@@ -3,10 +3,10 @@ import type { Database } from '../../db/database';
 import { findKpi } from '../../domain/kpi/definitions';
 import { localToday } from '../../domain/kpi/periods';
 import { attainment } from '../../domain/targets/decompose';
-import { computeKpi, kpiDto } from '../kpi/kpi.service';
+import { kpiDto } from '../kpi/kpi.service';
 import { findOrg, findTargets } from './target.repository';
 import type { AttainmentQuery } from './target.schemas';
-import { periodOrThrow, targetMetricOrThrow } from './target.service';
+import { actualOf, periodOrThrow, targetMetricOrThrow } from './target.service';
 import { isBelow, type Org, type Subject, storedSubject, subjectOf } from './target-subjects';
 
 /**
@@ -46,9 +46,7 @@ export async function targetAttainment(database: Database, actor: Actor, query: 
   const period = periodOrThrow(periodKey);
   const total = scopeSubject(org, actor, query);
   const cell = async (s: Subject, target: number | undefined) => {
-    const actual = (
-      await computeKpi(database, actor, query.metric, { from: period.from, to: period.to, ...s.filter })
-    ).total.value as number;
+    const actual = await actualOf(database, actor, query.metric, period, s);
     return {
       value: target === undefined ? null : attainment(actual ?? 0, target),
       count: target === undefined ? 0 : 1,

@@ -118,3 +118,20 @@ export async function findOrg(db: Kysely<DB>, tenantId: string) {
   ]);
   return { tenantName: tenant.name, timeZone: tenant.timeZone, units, users };
 }
+
+/** Money received (回款) in local days from..to by the visible owners (optionally narrowed). */
+export async function sumReceipts(
+  db: Kysely<DB>,
+  actor: Actor,
+  range: { from: string; to: string },
+  owners: string[] | undefined,
+): Promise<number> {
+  let q = db
+    .selectFrom('receipts')
+    .select((eb) => eb.fn.sum<number>('receipts.amount').as('total'))
+    .where('receipts.receivedOn', '>=', range.from)
+    .where('receipts.receivedOn', '<=', range.to);
+  if (owners) q = q.where('receipts.ownerId', 'in', owners.length ? owners : ['-']);
+  const row = await scopeQuery(q, actor, 'receipts').executeTakeFirst();
+  return Number(row?.total ?? 0);
+}

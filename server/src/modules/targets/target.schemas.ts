@@ -20,7 +20,9 @@ export const createTargetInputSchema = z.strictObject({
     .string()
     .min(1)
     .max(64)
-    .describe('a KPI key of unit fen or count: revenue, won_deals, new_customers, leads …'),
+    .describe(
+      'a KPI key of unit fen or count (revenue, won_deals, new_customers, leads …) or collection (money received)',
+    ),
   period: periodKey,
   level: z.enum(TARGET_LEVELS),
   unitId: id.optional().describe('region or team targets: the org unit'),

@@ -10,12 +10,14 @@ import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { computeKpi } from '../kpi/kpi.service';
+import { resolveScope } from '../kpi/kpi-scope';
 import {
   findOrg,
   findTargetById,
   findTargetBySubject,
   findTargets,
   insertTarget,
+  sumReceipts,
   type TargetRow,
   updateTarget,
 } from './target.repository';
@@ -43,6 +45,7 @@ function invalid(code: string, message: { 'zh-CN': string; 'en-US': string }, fi
 
 /** Targets are set on additive KPIs (money in 分 or counts), so that children can add up to a parent. */
 export function targetMetricOrThrow(metric: string) {
+  if (metric === COLLECTION) return;
   const def = findKpi(metric);
   if (!def) throw new AppError('KPI_NOT_FOUND', { field: 'metric', params: { key: metric } });
   if (
@@ -59,7 +62,6 @@ export function targetMetricOrThrow(metric: string) {
       'metric',
     );
   }
-  return def;
 }
 
 export function periodOrThrow(key: string, field = 'period'): TargetPeriod {
@@ -94,8 +96,14 @@ function milestonesOrThrow(ms: Milestone[], period: TargetPeriod, value: number)
   });
 }
 
+/**
+ * Collection targets (回款目标): money received (receipts booked) in the period, from the payments
+ * module's receipts; not a KPI of the library (collection_rate is a ratio), so read here.
+ */
+export const COLLECTION = 'collection';
+
 /** The actual value of a target's metric for its subject and period, inside the caller's visibility. */
-async function actualOf(
+export async function actualOf(
   database: Database,
   actor: Actor,
   metric: string,
@@ -103,11 +111,12 @@ async function actualOf(
   subject: Subject,
   to?: string,
 ) {
-  const out = await computeKpi(database, actor, metric, {
-    from: period.from,
-    to: to ?? period.to,
-    ...subject.filter,
-  });
+  const scope = { from: period.from, to: to ?? period.to, ...subject.filter };
+  if (metric === COLLECTION) {
+    const { owners } = await resolveScope(database.db, actor, scope);
+    return sumReceipts(database.db, actor, scope, owners);
+  }
+  const out = await computeKpi(database, actor, metric, scope);
   return out.total.value ?? 0;
 }
 

@@ -9,6 +9,7 @@ import {
   Col,
   Drawer,
   Form,
+  Grid,
   Input,
   InputNumber,
   Row,
@@ -321,6 +322,7 @@ export function AutomationRuleDrawer({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
+  const screens = Grid.useBreakpoint();
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm();
@@ -386,7 +388,7 @@ export function AutomationRuleDrawer({
   return (
     <Drawer
       open
-      size="large"
+      size={screens.md ? 'large' : '100%'}
       title={rule ? t('admin.rules.edit') : t('admin.rules.create')}
       onClose={onClose}
       destroyOnHidden

@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Alert, Button, Drawer, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Drawer, Grid, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -34,6 +34,7 @@ export function AutomationRunsDrawer({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const screens = Grid.useBreakpoint();
   const [status, setStatus] = useState<string | undefined>();
   const runs = useInfiniteQuery({
     queryKey: ['automation-runs', ruleId, status],
@@ -51,7 +52,12 @@ export function AutomationRunsDrawer({
   });
   const rows = runs.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <Drawer open size="large" title={t('admin.rules.runsOf', { name })} onClose={onClose}>
+    <Drawer
+      open
+      size={screens.md ? 'large' : '100%'}
+      title={t('admin.rules.runsOf', { name })}
+      onClose={onClose}
+    >
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Select
           allowClear
