@@ -142,6 +142,13 @@ describe('admin screens', () => {
     // The standard in one language only: the server refuses the draft and names the path.
     await card.getByLabel('动作标准（中文）').fill('在客户现场演示并记录反馈');
     await page.getByLabel('版本说明').fill('需求分析阶段增加现场演示');
+    // A terminal stage lists the reasons a move into it must give.
+    const lost = page
+      .locator('.ant-collapse-item')
+      .filter({ has: page.locator('.ant-collapse-header', { hasText: /\blost\b/ }) });
+    await lost.locator('.ant-collapse-header').click();
+    await lost.getByText('进入时须选择的原因').waitFor();
+    assert.ok((await lost.getByText(/^原因 \d+$/).count()) > 0);
     await page.getByRole('button', { name: '另存为新草稿' }).click();
     const problems = page.getByTestId('problems');
     await problems.waitFor();
@@ -296,7 +303,7 @@ describe('admin screens', () => {
     // Deactivated users leave the default (active) list; the status filter shows them.
     await row.waitFor({ state: 'detached' });
     await page.locator('.ant-select').filter({ hasText: '在职' }).click();
-    await page.getByRole('option', { name: '已停用' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '已停用' }).click();
     await row.filter({ hasText: '已停用' }).waitFor();
     await shot(page, 'admin-09-user-deactivated.png');
     const users = (await (await page.request.get(`${base}/api/users?q=newcomer&status=disabled`)).json()) as {

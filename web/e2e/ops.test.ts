@@ -306,6 +306,14 @@ describe('operations screens', () => {
       assert.ok(width <= 390, `${path} is ${width}px wide`);
     }
     await shot(phone.page, 'ops-13-phone-quote.png');
+    // The same screens in English: no Chinese left in headings, columns or switches.
+    await phone.page.evaluate(() => localStorage.setItem('salesops.language', 'en-US'));
+    await phone.page.goto(`${base}/approvals`);
+    await phone.page.getByText('Waiting for me').waitFor();
+    await phone.page.locator('.ant-table-thead th').first().waitFor();
+    const heads = await phone.page.locator('.ant-card-head, th, .ant-segmented').allInnerTexts();
+    assert.doesNotMatch(heads.join(' '), /[\u4e00-\u9fff]/);
+    await shot(phone.page, 'ops-14-phone-approvals-en.png');
     await phone.ctx.close();
   });
 });

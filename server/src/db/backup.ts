@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { AppError } from '../shared/errors';
 import type { Database } from './database';
 
@@ -12,8 +12,8 @@ import type { Database } from './database';
 export const BACKUP_FORMAT = 'salesops-backup';
 export const BACKUP_FORMAT_VERSION = 1;
 
-// Parents before children, so that restore satisfies foreign keys as it goes. Tables added
-// later and not listed here are appended (they reference listed ones).
+// Parents before children, so that restore satisfies foreign keys as it goes. The order comes
+// from the database's own foreign keys; this list only breaks ties among the core tables.
 const TABLE_ORDER = [
   'tenants',
   'org_units',
@@ -43,7 +43,49 @@ async function appTables(database: Database): Promise<string[]> {
     .map((t) => t.name)
     .filter((n) => !n.startsWith('kysely_'));
   const known = TABLE_ORDER.filter((t) => all.includes(t));
-  return [...known, ...all.filter((t) => !TABLE_ORDER.includes(t)).sort()];
+  const preferred = [...known, ...all.filter((t) => !TABLE_ORDER.includes(t)).sort()];
+  return parentsBeforeChildren(preferred, await foreignKeys(database, all, schema));
+}
+
+/** table → the tables its foreign keys point at (self-references left out). */
+async function foreignKeys(database: Database, tables: string[], schema: string | undefined) {
+  const refs = new Map<string, Set<string>>(tables.map((t) => [t, new Set<string>()]));
+  if (database.dialect === 'postgres') {
+    const rows = await sql<{ child: string; parent: string }>`
+      select tc.table_name as child, ccu.table_name as parent
+      from information_schema.table_constraints tc
+      join information_schema.constraint_column_usage ccu
+        on ccu.constraint_name = tc.constraint_name and ccu.constraint_schema = tc.constraint_schema
+      where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = ${schema ?? 'public'}`.execute(
+      database.db,
+    );
+    for (const r of rows.rows) if (r.child !== r.parent) refs.get(r.child)?.add(r.parent);
+  } else {
+    for (const t of tables) {
+      const rows = await sql<{ table: string }>`select "table" from pragma_foreign_key_list(${t})`.execute(
+        database.db,
+      );
+      for (const r of rows.rows) if (r.table !== t) refs.get(t)?.add(r.table);
+    }
+  }
+  return refs;
+}
+
+/** A stable topological order: each table after every table it refers to, else as preferred. */
+export function parentsBeforeChildren(preferred: string[], refs: Map<string, Set<string>>): string[] {
+  const out: string[] = [];
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (t: string) => {
+    if (done.has(t) || visiting.has(t)) return; // a cycle keeps the preferred order
+    visiting.add(t);
+    for (const p of preferred) if (refs.get(t)?.has(p)) visit(p);
+    visiting.delete(t);
+    done.add(t);
+    out.push(t);
+  };
+  for (const t of preferred) visit(t);
+  return out;
 }
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -72,7 +72,7 @@ export function ApprovalSteps({ request }: { request: ApprovalRequest }) {
   const nameOf = (id: string) => users.data?.items.find((u) => u.id === id)?.name ?? id;
   return (
     <Steps
-      direction="vertical"
+      orientation="vertical"
       size="small"
       current={Math.min(request.current, request.steps.length - 1)}
       data-testid="approval-steps"
@@ -86,7 +86,7 @@ export function ApprovalSteps({ request }: { request: ApprovalRequest }) {
           </Space>
         ),
         description: (
-          <Space direction="vertical" size={2}>
+          <Space orientation="vertical" size={2}>
             <Typography.Text type="secondary">
               {t('ops.approvals.assignees')}: {s.assignees.map(nameOf).join('、') || '—'}
             </Typography.Text>

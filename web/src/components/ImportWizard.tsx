@@ -361,7 +361,7 @@ export function ImportWizard({
       key: 'errors',
       render: (_: unknown, r: RowView) =>
         r.errors.length ? (
-          <Space direction="vertical" size={0}>
+          <Space orientation="vertical" size={0}>
             {r.errors.map((e) => (
               <Typography.Text type="danger" key={`${e.field}:${e.code}`}>
                 {e.message}
@@ -389,17 +389,11 @@ export function ImportWizard({
         ]}
       />
       {error && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 12 }}
-          message={error}
-          data-testid="import-error"
-        />
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={error} data-testid="import-error" />
       )}
 
       {step === 0 && (
-        <Space direction="vertical" size={12} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
           <Space wrap>
             <Select
               value={entity}
@@ -460,7 +454,7 @@ export function ImportWizard({
       )}
 
       {step === 1 && (
-        <Space direction="vertical" size={12} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
           {job && (
             <Descriptions size="small" column={{ xs: 1, sm: 3 }} bordered>
               <Descriptions.Item label={t('ops.import.file')}>{job.fileName}</Descriptions.Item>
@@ -527,7 +521,7 @@ export function ImportWizard({
       )}
 
       {step === 2 && job && (
-        <Space direction="vertical" size={12} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
           <Row gutter={[16, 16]} data-testid="import-counts">
             {(['total', 'valid', 'rejected', 'skipped'] as const).map((k) => (
               <Col xs={12} sm={6} key={k}>
@@ -553,21 +547,21 @@ export function ImportWizard({
             <Alert
               type="info"
               showIcon
-              message={t('ops.import.unknown', { list: job.report.unknownHeaders.join('、') })}
+              title={t('ops.import.unknown', { list: job.report.unknownHeaders.join('、') })}
             />
           )}
           {job.report.emptyLines > 0 && (
             <Alert
               type="info"
               showIcon
-              message={t('ops.import.emptyLines', { count: job.report.emptyLines })}
+              title={t('ops.import.emptyLines', { count: job.report.emptyLines })}
             />
           )}
           {job.report.possibleDuplicates.length > 0 && (
             <Alert
               type="warning"
               showIcon
-              message={t('ops.import.fuzzy')}
+              title={t('ops.import.fuzzy')}
               description={job.report.possibleDuplicates
                 .map((d) =>
                   d.otherRowNo
@@ -617,7 +611,7 @@ export function ImportWizard({
       )}
 
       {step === 3 && job && (
-        <Space direction="vertical" size={12} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
           <Progress
             percent={job.status === 'committed' || job.status === 'undone' ? 100 : percent}
             status={job.status === 'failed' ? 'exception' : job.status === 'running' ? 'active' : 'success'}

@@ -132,6 +132,11 @@ export const adminEnUS: typeof adminZhCN = {
       conditionN: 'Condition {{n}}',
       expr: 'CEL expression',
       conditionMessage: 'Message when unmet',
+      requiredReasons: 'Reasons required on entry',
+      reasonsHelp: 'A move into this terminal stage must give one of these reasons (e.g. why it was lost)',
+      addReason: 'Add reason',
+      reasonN: 'Reason {{n}}',
+      starts: 'Starts',
     },
     durationUnits: {
       minutes: 'minutes',
@@ -145,6 +150,7 @@ export const adminEnUS: typeof adminZhCN = {
       next_working_day: 'Next working day',
       daily: 'Every working day',
     },
+    starts: { stage_entered: 'When the stage is entered', record_created: 'When the record is created' },
     terminal: { won: 'Won', lost: 'Lost', closed: 'Closed' },
     escalationActions: { notify: 'Notify', reassign: 'Reassign', return_to_pool: 'Return to pool' },
     targets: {

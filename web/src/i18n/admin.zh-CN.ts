@@ -128,6 +128,11 @@ export const adminZhCN = {
       conditionN: '条件 {{n}}',
       expr: 'CEL 表达式',
       conditionMessage: '未满足时的提示',
+      requiredReasons: '进入时须选择的原因',
+      reasonsHelp: '移入这个终止阶段时必须选择其中一个原因（如输单原因）',
+      addReason: '添加原因',
+      reasonN: '原因 {{n}}',
+      starts: '开始计时',
     },
     durationUnits: {
       minutes: '分钟',
@@ -137,6 +142,7 @@ export const adminZhCN = {
       days: '天',
     },
     deadlineOn: { same_working_day: '当个工作日', next_working_day: '下一个工作日', daily: '每个工作日' },
+    starts: { stage_entered: '进入阶段时', record_created: '记录创建时' },
     terminal: { won: '赢单', lost: '输单', closed: '关闭' },
     escalationActions: { notify: '通知', reassign: '重新分配', return_to_pool: '退回公海' },
     targets: {

@@ -32,7 +32,7 @@ export function ImportPage() {
     queryFn: () => api<{ items: ImportJob[] }>('GET', '/api/imports'),
   });
   return (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <ImportWizard
         key={`${entity}:${openJob ?? ''}`}
         initialEntity={entity}
@@ -40,7 +40,7 @@ export function ImportPage() {
         onChanged={() => jobs.refetch()}
       />
       <Card title={t('ops.import.history')}>
-        {jobs.isError && <Alert type="error" showIcon message={(jobs.error as Error).message} />}
+        {jobs.isError && <Alert type="error" showIcon title={(jobs.error as Error).message} />}
         <Table
           size="small"
           rowKey="id"

@@ -107,7 +107,7 @@ export function NotificationsPage() {
           data-testid="inbox-filter"
         />
       </Space>
-      {query.isError && <Alert type="error" showIcon message={(query.error as Error).message} />}
+      {query.isError && <Alert type="error" showIcon title={(query.error as Error).message} />}
       {query.isLoading ? (
         <Spin />
       ) : items.length === 0 ? (
@@ -144,7 +144,7 @@ export function NotificationsPage() {
                     )
                   }
                   description={
-                    <Space direction="vertical" size={0}>
+                    <Space orientation="vertical" size={0}>
                       {n.body && <Typography.Text>{text(n.body)}</Typography.Text>}
                       <Typography.Text type="secondary">{fmtTime(n.createdAt)}</Typography.Text>
                     </Space>

@@ -28,12 +28,12 @@ export const SLA_NOTIFICATION_KINDS: Record<SlaEventKind, string> = {
   escalate: 'sla_escalation',
 };
 
-/** `2026-11-25 18:00` in the tenant's time zone (falls back to UTC for an unknown zone). */
-export function localTime(iso: string, timeZone: string): string {
-  const d = new Date(iso);
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-CA', {
+// Building a formatter is costly; the sweep formats many times in one zone.
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = FORMATTERS.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -41,7 +41,18 @@ export function localTime(iso: string, timeZone: string): string {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-    }).formatToParts(d);
+    });
+    FORMATTERS.set(timeZone, f);
+  }
+  return f;
+}
+
+/** `2026-11-25 18:00` in the tenant's time zone (falls back to UTC for an unknown zone). */
+export function localTime(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = formatterFor(timeZone).formatToParts(d);
   } catch {
     return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   }

@@ -22,9 +22,12 @@ export interface AutomationEvent {
  * The engine is loaded on first use, so that the services calling this import nothing of it.
  */
 export async function runAutomations(trx: Kysely<DB>, event: AutomationEvent): Promise<void> {
-  const { executeAutomations } = await import('./automation.engine');
+  // Loaded once: a dynamic import per event cost a tenth of the SLA sweep (see docs/benchmark.md).
+  engine ??= import('./automation.engine');
+  const { executeAutomations } = await engine;
   await executeAutomations(trx, event);
 }
+let engine: Promise<typeof import('./automation.engine')> | undefined;
 
 /** A clock warned or breached (the SLA sweep); escalations and stops set off nothing. */
 export async function runClockAutomations(

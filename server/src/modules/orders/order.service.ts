@@ -3,21 +3,15 @@ import type { Actor } from '../../auth/actor';
 import { assertWritable, canWrite, scopeQuery } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
-import { periodInstants } from '../../domain/kpi/periods';
 import { orderStatus, remainingPerLine } from '../../domain/orders/order-status';
-import { formatScaled, parseScaled } from '../../domain/quotes/decimal';
+import { formatScaled } from '../../domain/quotes/decimal';
 import { isUniqueViolation } from '../../shared/db-errors';
-import { AppError, type FieldIssue } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
-import { checkAttachment } from '../contracts/contract-signing.service';
-import { notify } from '../notifications/notification.service';
 import { isPaidInFull } from '../payments/payment.repository';
 import type { StoredLine } from '../quotes/quote.service';
-import { insertRecord, updateRecordIn } from '../records/record.service';
 import { startRun } from '../sop/run.service';
-import { taskDefinition } from '../tasks/task.definition';
-import type { AcceptanceInput, HandoffInput, ShipmentInput } from './order.schemas';
 
 export type OrderRow = Selectable<DB['orders']>;
 

@@ -293,6 +293,16 @@ function TimeLimitsEditor({ name }: { name: Name }) {
             <Input />
           </Form.Item>
           <TextPair name={[item, 'name']} label={t('admin.designer.timeLimitName')} required />
+          <Form.Item name={[item, 'starts']} label={t('admin.designer.starts')}>
+            <Select
+              allowClear
+              placeholder={t('admin.starts.stage_entered')}
+              options={['stage_entered', 'record_created'].map((v) => ({
+                value: v,
+                label: t(`admin.starts.${v}`),
+              }))}
+            />
+          </Form.Item>
           <Row gutter={8}>
             <Col xs={24} sm={12}>
               <DurationInput name={[item, 'duration']} label={t('admin.designer.duration')} />
@@ -470,6 +480,43 @@ export function StageEditor({ index, stageKeys }: { index: number; stageKeys: st
                   </Form.Item>
                 </Col>
               </Row>
+              <Form.Item
+                noStyle
+                shouldUpdate={(prev, cur) => prev.stages?.[index]?.terminal !== cur.stages?.[index]?.terminal}
+              >
+                {({ getFieldValue }) =>
+                  getFieldValue(['stages', index, 'terminal']) ? (
+                    <Form.Item
+                      label={t('admin.designer.requiredReasons')}
+                      extra={t('admin.designer.reasonsHelp')}
+                    >
+                      <ItemList
+                        name={[index, 'requiredReasons']}
+                        addLabel={t('admin.designer.addReason')}
+                        newItem={() => ({})}
+                        title={(i) => t('admin.designer.reasonN', { n: i + 1 })}
+                      >
+                        {(item) => (
+                          <>
+                            <Form.Item
+                              name={[item, 'value']}
+                              label={t('admin.designer.optionValue')}
+                              rules={[{ required: true, message: t('admin.form.required') }]}
+                            >
+                              <Input maxLength={100} />
+                            </Form.Item>
+                            <TextPair
+                              name={[item, 'label']}
+                              label={t('admin.designer.optionLabel')}
+                              required
+                            />
+                          </>
+                        )}
+                      </ItemList>
+                    </Form.Item>
+                  ) : null
+                }
+              </Form.Item>
             </>
           ),
         },
