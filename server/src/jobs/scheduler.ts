@@ -4,8 +4,8 @@ import { sweepApprovalClocks } from '../modules/approvals/approval-clock.service
 import { recycleIdleRecords } from '../modules/assignment/pool.service';
 import { runScheduledRules } from '../modules/automation/automation.schedule';
 import { deliverOutbox } from '../modules/notifications/notification.delivery';
-import { sweepClocks } from '../modules/sop/clock.service';
 import { sendOverdueReminders } from '../modules/payments/payment-reminders';
+import { sweepClocks } from '../modules/sop/clock.service';
 import { sweepWeeklyReports } from '../modules/weekly-reports/weekly-report.sweep';
 
 export interface Job {
@@ -22,7 +22,11 @@ export const JOBS: Job[] = [
   { name: 'pool-recycle', everyMs: 10 * 60_000, run: (db, now) => recycleIdleRecords(db, now) },
   { name: 'automation-schedule', everyMs: 60_000, run: (db, now) => runScheduledRules(db, now) },
   { name: 'notification-delivery', everyMs: 5_000, run: (db, now) => deliverOutbox(db, now) },
-  { name: 'payment-overdue-reminders', everyMs: 60 * 60_000, run: (db, now) => sendOverdueReminders(db, now) },
+  {
+    name: 'payment-overdue-reminders',
+    everyMs: 60 * 60_000,
+    run: (db, now) => sendOverdueReminders(db, now),
+  },
   { name: 'weekly-report-sweep', everyMs: 10 * 60_000, run: (db, now) => sweepWeeklyReports(db, now) },
 ];
 

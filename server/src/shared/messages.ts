@@ -136,7 +136,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   },
   CONTRACT_SIGNED: {
     'zh-CN': '合同已签署或已归档，不能修改；如需变更请发起补充协议（新版本）',
-    'en-US': 'The contract is signed or archived and cannot be edited; make an amendment (a new version) instead',
+    'en-US':
+      'The contract is signed or archived and cannot be edited; make an amendment (a new version) instead',
   },
   PAYMENT_TERMS_INVALID: {
     'zh-CN': '付款条件有误：各期比例合计须为 100%（当前 {total}%）',
@@ -144,7 +145,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   },
   RECEIPT_EXCEEDS_RECEIVABLE: {
     'zh-CN': '回款金额 {amount} 分超过剩余应收 {remaining} 分；如确属多付，请确认后再提交',
-    'en-US': 'The receipt of {amount} fen exceeds the remaining receivable of {remaining} fen; confirm the overpayment to record it',
+    'en-US':
+      'The receipt of {amount} fen exceeds the remaining receivable of {remaining} fen; confirm the overpayment to record it',
   },
   SHIPMENT_INVALID: {
     'zh-CN': '发货数量有误：{detail}',
