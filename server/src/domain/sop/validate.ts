@@ -15,6 +15,8 @@ export type PlaybookValidation =
   | { ok: false; problems: PlaybookProblem[] };
 
 const ROOTS = ['record', 'forms', 'checklist', 'approvals', 'reason'];
+// `approvals.quote` / `approvals.contract`: the status of the deal's latest approval request.
+const APPROVAL_SUBJECTS = ['quote', 'contract'];
 
 /**
  * Checks a playbook whole and names every problem with its path (`stages[3].exitGate[0].expr`):
@@ -61,6 +63,8 @@ export function validatePlaybook(input: unknown): PlaybookValidation {
         add(path, 'unknown_field', `form ${a} has no field ${b}`);
       else if (root === 'checklist' && a && !actions.has(a))
         add(path, 'unknown_field', `no checklist action ${a}`);
+      else if (root === 'approvals' && a && !APPROVAL_SUBJECTS.includes(a))
+        add(path, 'unknown_field', `approvals has no ${a} (quote, contract)`);
     }
   };
 

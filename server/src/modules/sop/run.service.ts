@@ -14,6 +14,7 @@ import { findInTenantById, updateIfVersion } from '../records/record.repository'
 import { updateRecord } from '../records/record.service';
 import { AUDIT_IGNORED, type Row } from '../records/record-definition';
 import { startStageClocks, stopStageClocks } from './clock.service';
+import { gateApprovals } from './gate-approvals';
 import { type RunAdapter, type RunRecordType, runAdapter } from './run-adapters';
 import { findPublishedPlaybook, findRun, type RunState } from './sop-run.repository';
 
@@ -261,10 +262,12 @@ function gateContext(
   adapter: RunAdapter,
   record: Record<string, unknown>,
   state: RunState,
+  approvals: Record<string, string>,
   reason?: string | null,
 ): GateContext {
   return {
     record: adapter.gateRecord(record),
+    approvals,
     forms: Object.fromEntries(Object.entries(state.forms).map(([k, v]) => [k, v.values])),
     checklist: Object.fromEntries(Object.entries(state.checklist).map(([k]) => [k, true])),
     reason: reason ?? null,
@@ -295,7 +298,8 @@ export async function getRunPanel(database: Database, actor: Actor, recordType: 
         : await virtualRun(trx, adapter, record);
     const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
     const stage = playbook.stages.find((s) => s.key === run.stageKey);
-    const ctx = gateContext(adapter, record, run.state);
+    const approvals = await gateApprovals(trx, actor.tenantId, recordType, id);
+    const ctx = gateContext(adapter, record, run.state, approvals);
     const next = (stage?.allowedNext ?? []).map((to) => {
       const r = checkMove(playbook, run.stageKey, to, { ...ctx, reason: '__any__' });
       const violations = r.ok ? [] : r.violations.filter((v) => v.kind !== 'reason');
@@ -406,10 +410,15 @@ export async function moveRecord(
   input: { toStage: string; reason?: string | null },
 ) {
   const adapter = adapterOrThrow(recordType);
-  const { record, run, playbook } = await database.db.transaction().execute(async (trx) => {
+  const { record, run, playbook, approvals } = await database.db.transaction().execute(async (trx) => {
     const record = await visibleOrThrow(trx, actor, adapter, id);
     const run = await ensureRun(trx, adapter, record);
-    return { record, run, playbook: await loadPlaybookVersion(trx, run.playbookVersionId) };
+    return {
+      record,
+      run,
+      playbook: await loadPlaybookVersion(trx, run.playbookVersionId),
+      approvals: await gateApprovals(trx, actor.tenantId, recordType, id),
+    };
   });
   assertWritable(actor, recordType, (record.ownerId as string | null) ?? null, adapter.definition.scope);
   const closed = adapter.closed?.(record);
@@ -418,7 +427,7 @@ export async function moveRecord(
     playbook,
     run.stageKey,
     input.toStage,
-    gateContext(adapter, record, run.state, input.reason),
+    gateContext(adapter, record, run.state, approvals, input.reason),
   );
   if (!verdict.ok) {
     throw new AppError('STAGE_GATE_UNMET', {
