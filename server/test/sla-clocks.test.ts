@@ -42,6 +42,11 @@ describe('SLA clocks: warn, breach and escalate exactly once', () => {
       .executeTakeFirstOrThrow();
     const entered = Date.parse(deal.stageEnteredAt);
     expect(Date.parse(clock.dueAt) - entered).toBe(48 * HOUR);
+    // The SOP panel shows the server's clock, so the app's countdown is exact.
+    const panel = (await rep.get(`/api/deals/${deal.id}/sop`)).json();
+    expect(panel.clocks.map((c: { id: string; dueAt: string }) => [c.id, c.dueAt])).toEqual([
+      [clock.id, clock.dueAt],
+    ]);
     expect(Date.parse(clock.warnAt!) - entered).toBe(44 * HOUR);
 
     const at = (h: number) => new Date(entered + h * HOUR);

@@ -201,7 +201,20 @@ export interface SopPanel {
     checklist: Record<string, { doneAt: string; doneBy: string }>;
     forms: Record<string, { values: Record<string, unknown>; submittedAt: string; submittedBy: string }>;
   };
+  /** The stage's clocks as the server's sweep keeps them (due times in business time). */
+  clocks?: SopClock[];
   next: { stage: string; ready: boolean; violations: Violation[] }[];
+}
+
+export interface SopClock {
+  id: string;
+  stageKey: string;
+  limitKey: string;
+  status: 'running' | 'warned' | 'breached' | 'met' | 'cancelled';
+  startedAt: string;
+  warnAt: string | null;
+  dueAt: string;
+  stoppedAt: string | null;
 }
 
 export interface Notification {

@@ -1,6 +1,6 @@
 import { Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Breach, Stage, TimeLimit } from '../api/types';
+import type { Breach, SopClock, Stage, TimeLimit } from '../api/types';
 import { fmtTime, formatSpan, useLocalText, useNow } from '../lib';
 
 const MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
@@ -36,8 +36,9 @@ function zonedTime(at: Date, timeZone: string, hhmm: string): Date {
 
 /**
  * When a time limit falls due, inferred in the browser from the stage's definition and the time
- * the stage was entered (the server has no "open clocks" endpoint yet). Limits counted in working
- * time need the business calendar, so they show their rule instead of a countdown.
+ * the stage was entered — used only before the server has started the clock (the SOP panel
+ * returns the server's clocks, whose due times count working time exactly). Limits counted in
+ * working time need the business calendar, so they show their rule instead of a countdown.
  */
 export function dueAtOf(limit: TimeLimit, start: string, timeZone: string): Date | null {
   if (limit.duration) {
@@ -62,19 +63,33 @@ export function SlaClock({
   start,
   timeZone,
   breached,
+  clock,
 }: {
   limit: TimeLimit;
   start: string;
   timeZone: string;
   breached?: boolean;
+  /** The server's clock for this limit, when it has one: its due time is exact. */
+  clock?: SopClock;
 }) {
   const { t } = useTranslation();
   const lt = useLocalText();
   const now = useNow();
-  const due = dueAtOf(limit, start, timeZone);
+  const due = clock ? new Date(clock.dueAt) : dueAtOf(limit, start, timeZone);
   const left = due ? due.getTime() - now : null;
-  const warnMs =
-    limit.warnBefore && MS[limit.warnBefore.unit] ? limit.warnBefore.value * MS[limit.warnBefore.unit]! : 0;
+  const warnMs = clock?.warnAt
+    ? new Date(clock.dueAt).getTime() - new Date(clock.warnAt).getTime()
+    : limit.warnBefore && MS[limit.warnBefore.unit]
+      ? limit.warnBefore.value * MS[limit.warnBefore.unit]!
+      : 0;
+  if (clock?.status === 'met') {
+    return (
+      <Space size={4} wrap>
+        <Typography.Text>{lt(limit.name)}</Typography.Text>
+        <Tag color="green">{t('sla.met')}</Tag>
+      </Space>
+    );
+  }
   let body: React.ReactNode;
   if (left === null) {
     const rule = limit.duration
@@ -111,12 +126,15 @@ export function SlaClocks({
   createdAt,
   timeZone,
   breaches = [],
+  clocks = [],
 }: {
   stage: Stage | undefined;
   stageEnteredAt: string;
   createdAt?: string;
   timeZone: string;
   breaches?: Breach[];
+  /** The server's clocks of the stage, latest first (a daily limit has one per day). */
+  clocks?: SopClock[];
 }) {
   const { t } = useTranslation();
   if (!stage?.timeLimits.length) return <Typography.Text type="secondary">{t('sla.none')}</Typography.Text>;
@@ -128,7 +146,11 @@ export function SlaClocks({
           limit={l}
           start={l.starts === 'record_created' && createdAt ? createdAt : stageEnteredAt}
           timeZone={timeZone}
-          breached={breaches.some((b) => b.limitKey === l.key && b.stageKey === stage.key)}
+          breached={
+            breaches.some((b) => b.limitKey === l.key && b.stageKey === stage.key) ||
+            clocks.find((c) => c.limitKey === l.key)?.status === 'breached'
+          }
+          clock={clocks.find((c) => c.limitKey === l.key && c.stageKey === stage.key)}
         />
       ))}
     </Space>

@@ -99,6 +99,7 @@ export function SopPanel({
             createdAt={deal.createdAt}
             timeZone={me.tenant.timeZone}
             breaches={breaches.data?.items}
+            clocks={data.clocks}
           />
         </Descriptions.Item>
       </Descriptions>

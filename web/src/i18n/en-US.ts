@@ -146,6 +146,7 @@ export const enUS: Messages = {
   },
   time: { days: '{{count}}d', hours: '{{count}}h', minutes: '{{count}}m', seconds: '{{count}}s' },
   sla: {
+    met: 'Met in time',
     left: '{{span}} left',
     overdueBy: 'Overdue by {{span}}',
     breached: 'Overdue',

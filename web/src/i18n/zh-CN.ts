@@ -138,6 +138,7 @@ export const zhCN = {
   },
   time: { days: '{{count}}天', hours: '{{count}}时', minutes: '{{count}}分', seconds: '{{count}}秒' },
   sla: {
+    met: '已按时完成',
     left: '剩余 {{span}}',
     overdueBy: '已超时 {{span}}',
     breached: '已超时',

@@ -296,6 +296,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
                           stageEnteredAt={sop.data.stageEnteredAt}
                           createdAt={deal.createdAt}
                           timeZone={me.tenant.timeZone}
+                          clocks={sop.data.clocks}
                         />
                       ) : sop?.error ? (
                         <Typography.Text type="danger">{(sop.error as Error).message}</Typography.Text>

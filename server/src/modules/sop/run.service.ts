@@ -305,11 +305,23 @@ export async function getRunPanel(database: Database, actor: Actor, recordType: 
       const violations = r.ok ? [] : r.violations.filter((v) => v.kind !== 'reason');
       return { stage: to, ready: violations.length === 0, violations };
     });
+    // The stage's clocks as the sweep sees them: due times in business time, exact.
+    const clocks =
+      'id' in run
+        ? await trx
+            .selectFrom('sopClocks')
+            .select(['id', 'stageKey', 'limitKey', 'status', 'startedAt', 'warnAt', 'dueAt', 'stoppedAt'])
+            .where('runId', '=', String(run.id))
+            .where('stageKey', '=', run.stageKey)
+            .orderBy('dueAt', 'desc')
+            .execute()
+        : [];
     return {
       playbookVersionId: run.playbookVersionId,
       stage,
       stageEnteredAt: run.stageEnteredAt,
       state: run.state,
+      clocks,
       next,
     };
   });
