@@ -245,6 +245,8 @@ describe('daily follow-up by 17:00 and untouched 48 h in the default deal playbo
       .selectFrom('auditEvents')
       .select('changes')
       .where('entityId', '=', d.id)
+      .orderBy('createdAt')
+      .orderBy('id')
       .execute();
     const notes = audit
       .map((e) => (JSON.parse(String(e.changes)) as { note?: string }).note ?? '')
