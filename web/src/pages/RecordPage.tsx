@@ -246,6 +246,16 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
                   {t('convert.button')}
                 </Button>
               )}
+            {entity === 'deals' && (
+              <Button onClick={() => navigate(`/quotes?dealId=${rec.id}`)} data-testid="deal-quotes">
+                {t('ops.quotes.title')}
+              </Button>
+            )}
+            {entity === 'deals' && canWrite && (
+              <Button onClick={() => navigate(`/quotes/new?dealId=${rec.id}`)} data-testid="new-quote">
+                {t('ops.quotes.new')}
+              </Button>
+            )}
             <Button onClick={openEdit} disabled={!canWrite} data-testid="edit">
               {t('record.edit')}
             </Button>
