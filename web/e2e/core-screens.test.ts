@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 // The core screens in Debian's chromium against the real server (SQLite, demo company):
 // workbench, leads, record pages with the SOP panel, the deals kanban, breaches and English.
@@ -444,12 +444,13 @@ describe('core screens', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, MANAGER);
     const breaches = page.getByTestId('wb-breaches');
-    await breaches.getByText(breachDeal.name).first().waitFor();
+    await pageUntilVisible(breaches, breachDeal.name);
     await shot(page, '20-manager-breaches.png');
     await page.close();
 
     const repPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(repPage, REP);
+    await pageUntilVisible(repPage.getByTestId('wb-breaches'), breachDeal.name);
     const item = repPage.getByTestId('breach-item').filter({ hasText: breachDeal.name }).first();
     await item.waitFor();
     await item.getByTestId('breach-reason').click();
@@ -524,3 +525,17 @@ describe('core screens', () => {
     await page.close();
   });
 });
+
+/**
+ * The workbench lists breaches ten to a page, and one sweep breaches many clocks at once: page
+ * through the list until the wanted record shows.
+ */
+async function pageUntilVisible(section: Locator, text: string): Promise<void> {
+  await section.getByTestId('breach-item').first().waitFor();
+  for (let i = 0; i < 50 && (await section.getByText(text).count()) === 0; i++) {
+    const next = section.locator('.ant-pagination-next');
+    if ((await next.count()) === 0 || (await next.getAttribute('aria-disabled')) === 'true') break;
+    await next.click();
+  }
+  await section.getByText(text).first().waitFor();
+}

@@ -23,7 +23,9 @@ export function breachRoutes(database: Database): RouteSpec[] {
         let q = scopeQuery(db.selectFrom('sopBreaches').selectAll(), actor, 'sopBreaches');
         if (query.unexplained === 'true') q = q.where('reason', 'is', null);
         if (query.recordId) q = q.where('recordId', '=', query.recordId);
-        return { items: await q.orderBy('breachedAt', 'desc').limit(query.limit).execute() };
+        return {
+          items: await q.orderBy('breachedAt', 'desc').orderBy('id', 'desc').limit(query.limit).execute(),
+        };
       },
     }),
     defineRoute({
