@@ -2,12 +2,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { type ApprovalState, pendingApprovers } from '../../domain/approval/approval-flow';
+import { localTime } from '../../domain/notifications/sla-messages';
 import { addDuration } from '../../domain/sop/clocks';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { notify } from '../notifications/notification.service';
 import { tenantCalendar } from '../sop/clock.service';
+import { SUBJECT_NAMES } from './subject-names';
 
 // Time limits of approval steps (审批时限): when a step becomes pending, a clock starts for the
 // level's `timeLimitHours` in working hours of the tenant's calendar (the SOP engine's clock
@@ -129,24 +131,6 @@ export interface ApprovalClockEvent {
 }
 
 const SUBJECT_TABLES: Record<string, 'quotes' | 'contracts'> = { quote: 'quotes', contract: 'contracts' };
-const SUBJECT_NAMES: Record<string, { 'zh-CN': string; 'en-US': string }> = {
-  quote: { 'zh-CN': '报价单', 'en-US': 'Quote' },
-  contract: { 'zh-CN': '合同', 'en-US': 'Contract' },
-};
-
-function localTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
-  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}`;
-}
 
 /** Active delegates of the given approvers on a day: they decide for them, so they are told too. */
 async function delegatesOf(trx: Kysely<DB>, tenantId: string, userIds: string[], day: string) {

@@ -26,6 +26,7 @@ import { appendAuditEvent } from '../audit/audit.repository';
 import { managerOf, notify } from '../notifications/notification.service';
 import { syncApprovalClocks } from './approval-clock.service';
 import { DEFAULT_MATRICES } from './default-matrices';
+import { SUBJECT_NAMES } from './subject-names';
 
 export type ApprovalRow = Selectable<DB['approvalRequests']>;
 
@@ -234,11 +235,6 @@ async function notifyRequester(trx: Kysely<DB>, row: ApprovalRow, status: string
     recordId: row.subjectId,
   });
 }
-
-const SUBJECT_NAMES: Record<string, { 'zh-CN': string; 'en-US': string }> = {
-  quote: { 'zh-CN': '报价单', 'en-US': 'Quote' },
-  contract: { 'zh-CN': '合同', 'en-US': 'Contract' },
-};
 
 // ",u1,u2," so that "is u1 pending?" is one LIKE on both dialects.
 const listColumn = (ids: string[]) => (ids.length ? `,${ids.join(',')},` : '');

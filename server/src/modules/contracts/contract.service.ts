@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../../auth/actor';
-import { ROLE_POLICIES } from '../../auth/roles';
+import { hideCost } from '../../auth/cost-visibility';
 import { assertWritable, canWrite, scopeQuery } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
@@ -385,13 +385,6 @@ export const contractApprovalOutcome: ApprovalOutcomeHandler = async (trx, reque
     at,
   });
 };
-
-function hideCost<T extends object>(actor: Actor, value: T, keys: string[]): T {
-  if (ROLE_POLICIES[actor.role].seesCost) return value;
-  const copy = { ...value } as Record<string, unknown>;
-  for (const k of keys) delete copy[k];
-  return copy as T;
-}
 
 function versionDto(actor: Actor, v: VersionRow) {
   return {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../../auth/actor';
-import { ROLE_POLICIES } from '../../auth/roles';
+import { hideCost } from '../../auth/cost-visibility';
 import { assertWritable, scopeQuery } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
@@ -460,14 +460,6 @@ export async function changeQuoteStatus(
     });
     return getQuoteIn(trx, actor, id);
   });
-}
-
-/** Cost and margin only for roles that may see cost (seed 001: 成本保密). */
-function hideCost<T extends object>(actor: Actor, value: T, keys: string[]): T {
-  if (ROLE_POLICIES[actor.role].seesCost) return value;
-  const copy = { ...value } as Record<string, unknown>;
-  for (const k of keys) delete copy[k];
-  return copy as T;
 }
 
 function lineDto(actor: Actor, l: StoredLine) {
