@@ -75,8 +75,18 @@ describe('SLA clocks: warn, breach and escalate exactly once', () => {
     });
 
     const manager = await clientFor(app, org.users.managerA);
-    const waiting = (await manager.get('/api/breaches?unexplained=true')).json().items;
+    const waitingPage = (await manager.get('/api/breaches?unexplained=true')).json();
+    const waiting = waitingPage.items;
     expect(waiting.map((x: { id: string }) => x.id)).toContain(breaches[0]!.id);
+    // The list brings the record's name and the total, and pages on the server.
+    expect(waiting.find((x: { id: string }) => x.id === breaches[0]!.id).recordName).toBe(deal.name);
+    expect(waitingPage.total).toBe(waiting.length);
+    const pageTwo = (await manager.get('/api/breaches?unexplained=true&limit=1&offset=1')).json();
+    expect(pageTwo.total).toBe(waitingPage.total);
+    expect(pageTwo.items.map((x: { id: string }) => x.id)).toEqual(
+      waiting.slice(1, 2).map((x: { id: string }) => x.id),
+    );
+    expect((await manager.get('/api/breaches?offset=-1')).statusCode).toBe(400);
     const other = await clientFor(app, org.users.repB1);
     expect((await other.get('/api/breaches')).json().items.map((x: { id: string }) => x.id)).not.toContain(
       breaches[0]!.id,

@@ -527,15 +527,21 @@ describe('core screens', () => {
 });
 
 /**
- * The workbench lists breaches ten to a page, and one sweep breaches many clocks at once: page
- * through the list until the wanted record shows.
+ * The workbench lists breaches ten to a page (pages come from the server), and one sweep breaches
+ * many clocks at once: page through the list until the wanted record shows, waiting for each page
+ * to arrive before looking at it.
  */
 async function pageUntilVisible(section: Locator, text: string): Promise<void> {
   await section.getByTestId('breach-item').first().waitFor();
-  for (let i = 0; i < 50 && (await section.getByText(text).count()) === 0; i++) {
+  const page = section.page();
+  for (let i = 0; i < 200 && (await section.getByText(text).count()) === 0; i++) {
     const next = section.locator('.ant-pagination-next');
     if ((await next.count()) === 0 || (await next.getAttribute('aria-disabled')) === 'true') break;
-    await next.click();
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/breaches') && r.ok()),
+      next.click(),
+    ]);
+    await section.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
   }
   await section.getByText(text).first().waitFor();
 }

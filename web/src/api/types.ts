@@ -99,6 +99,8 @@ export interface Breach {
   dueAt: string;
   breachedAt: string;
   reason: string | null;
+  /** The record's name, where the list brings it (deals and leads). */
+  recordName?: string | null;
 }
 
 export interface AuditEvent {
@@ -220,12 +222,8 @@ export interface SopClock {
 export interface Notification {
   id: string;
   kind: string;
-  title?: string | LocalText;
-  body?: string | LocalText | null;
-  titleZh?: string;
-  titleEn?: string;
-  bodyZh?: string | null;
-  bodyEn?: string | null;
+  title: LocalText;
+  body: LocalText | null;
   recordType: string | null;
   recordId: string | null;
   readAt: string | null;

@@ -1,4 +1,4 @@
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App as AntApp,
@@ -90,18 +90,21 @@ function QueryState({
   return null;
 }
 
-/** Where a record lives in the web app, with its name once loaded. */
-function RecordName({ type, id }: { type: string; id: string }) {
+const BREACH_PAGE_SIZE = 10;
+
+/** Where a record lives in the web app, under its name: the one a list brought along, else looked up. */
+function RecordName({ type, id, name }: { type: string; id: string; name?: string | null }) {
   const entity = PATH_OF_TYPE[type];
   const q = useQuery({
     queryKey: ['record', entity, id],
-    enabled: !!entity,
+    enabled: !!entity && name == null,
     queryFn: () => api<{ name: string }>('GET', `/api/${entity}/${id}`),
   });
-  if (!entity) return <span data-value="">{id}</span>;
+  const shown = name ?? q.data?.name ?? '…';
+  if (!entity) return <span data-value="">{name ?? id}</span>;
   return (
     <Link to={`/${entity}/${id}`} data-value="">
-      {q.data?.name ?? '…'}
+      {shown}
     </Link>
   );
 }
@@ -157,25 +160,20 @@ export function WorkbenchPage({ me }: { me: Me }) {
     })),
   });
 
+  const [breachPage, setBreachPage] = useState(1);
   const breaches = useQuery({
-    queryKey: ['workbench', 'breaches'],
-    queryFn: () => api<{ items: Breach[] }>('GET', '/api/breaches?unexplained=true&limit=200'),
+    queryKey: ['workbench', 'breaches', breachPage],
+    queryFn: () =>
+      api<{ items: Breach[]; total: number }>(
+        'GET',
+        `/api/breaches?unexplained=true&limit=${BREACH_PAGE_SIZE}&offset=${(breachPage - 1) * BREACH_PAGE_SIZE}`,
+      ),
+    placeholderData: keepPreviousData,
   });
 
   const notifications = useQuery({
     queryKey: ['workbench', 'notifications'],
-    queryFn: async () => {
-      try {
-        return await api<{ items: Notification[]; unreadCount?: number; unread?: number }>(
-          'GET',
-          '/api/notifications?limit=10',
-        );
-      } catch (err) {
-        // The inbox arrives with the notifications API; until then the card stays hidden.
-        if (err instanceof ApiError && err.status === 404 && err.code === 'ROUTE_NOT_FOUND') return null;
-        throw err;
-      }
-    },
+    queryFn: () => api<{ items: Notification[]; unreadCount: number }>('GET', '/api/notifications?limit=10'),
   });
 
   const [explaining, setExplaining] = useState<Breach | null>(null);
@@ -201,9 +199,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
     return limit ? lt(limit.name) : b.limitKey;
   };
   const notif = notifications.data;
-  const unread = notif
-    ? (notif.unreadCount ?? notif.unread ?? notif.items.filter((n) => !n.readAt).length)
-    : 0;
+  const unread = notif?.unreadCount ?? 0;
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -213,13 +209,23 @@ export function WorkbenchPage({ me }: { me: Me }) {
       </Typography.Title>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
-          <Section title={t('workbench.breaches')} count={breaches.data?.items.length} testId="wb-breaches">
-            <QueryState query={breaches} empty={!!breaches.data && breaches.data.items.length === 0} />
+          <Section title={t('workbench.breaches')} count={breaches.data?.total} testId="wb-breaches">
+            <QueryState query={breaches} empty={!!breaches.data && breaches.data.total === 0} />
             {!!breaches.data?.items.length && (
               <List
                 dataSource={breaches.data.items}
+                loading={breaches.isFetching}
                 pagination={
-                  breaches.data.items.length > 10 ? { pageSize: 10, size: 'small', simple: true } : false
+                  breaches.data.total > BREACH_PAGE_SIZE
+                    ? {
+                        current: breachPage,
+                        pageSize: BREACH_PAGE_SIZE,
+                        total: breaches.data.total,
+                        onChange: setBreachPage,
+                        size: 'small',
+                        simple: true,
+                      }
+                    : false
                 }
                 renderItem={(b) => (
                   <List.Item
@@ -244,7 +250,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
                       title={
                         <Space wrap size={4}>
                           <Tag>{t(`entityType.${b.recordType}`, { defaultValue: b.recordType })}</Tag>
-                          <RecordName type={b.recordType} id={b.recordId} />
+                          <RecordName type={b.recordType} id={b.recordId} name={b.recordName} />
                         </Space>
                       }
                       description={
@@ -414,7 +420,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
             )}
           </Section>
         </Col>
-        {notif !== null && (
+        {
           <Col xs={24}>
             <Section
               title={t('workbench.notifications')}
@@ -453,14 +459,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
                           <Space wrap size={4}>
                             {!n.readAt && <Badge status="processing" />}
                             {/* server-written text that quotes record names */}
-                            <span data-value="">
-                              {lt(
-                                n.title ?? {
-                                  'zh-CN': n.titleZh ?? '',
-                                  'en-US': n.titleEn ?? n.titleZh ?? '',
-                                },
-                              )}
-                            </span>
+                            <span data-value="">{lt(n.title)}</span>
                           </Space>
                         }
                         description={
@@ -477,7 +476,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
               )}
             </Section>
           </Col>
-        )}
+        }
       </Row>
       <Modal
         open={!!explaining}

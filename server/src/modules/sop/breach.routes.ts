@@ -5,6 +5,30 @@ import { defineRoute, idParamsSchema, type RouteSpec } from '../../http/route';
 import { AppError } from '../../shared/errors';
 import { appendAuditEvent } from '../audit/audit.repository';
 
+/** The tables whose records carry a display name, by the record type a breach names. */
+const NAMED_TABLES = { deal: 'deals', lead: 'leads' } as const;
+
+/** Names of the records behind a page of breaches, so a list shows them without one call per row. */
+async function recordNames(
+  db: Database['db'],
+  tenantId: string,
+  rows: { recordType: string; recordId: string }[],
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const [type, table] of Object.entries(NAMED_TABLES)) {
+    const ids = [...new Set(rows.filter((r) => r.recordType === type).map((r) => r.recordId))];
+    if (ids.length === 0) continue;
+    const found = await db
+      .selectFrom(table)
+      .select(['id', 'name'])
+      .where('tenantId', '=', tenantId)
+      .where('id', 'in', ids)
+      .execute();
+    for (const r of found) names.set(`${type}:${r.id}`, r.name);
+  }
+  return names;
+}
+
 export function breachRoutes(database: Database): RouteSpec[] {
   const { db } = database;
   return [
@@ -12,19 +36,32 @@ export function breachRoutes(database: Database): RouteSpec[] {
       method: 'GET',
       url: '/api/breaches',
       summary:
-        'SLA breaches (超时) the caller can see; `unexplained=true` for those still waiting for a reason',
+        'SLA breaches (超时) the caller can see, newest first, with the record names and the total; `unexplained=true` for those still waiting for a reason',
       tags: ['sop'],
       query: z.strictObject({
         unexplained: z.enum(['true', 'false']).optional(),
         recordId: z.string().max(64).optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
+        offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
       }),
       handler: async ({ actor, query }) => {
-        let q = scopeQuery(db.selectFrom('sopBreaches').selectAll(), actor, 'sopBreaches');
+        let q = scopeQuery(db.selectFrom('sopBreaches'), actor, 'sopBreaches');
         if (query.unexplained === 'true') q = q.where('reason', 'is', null);
         if (query.recordId) q = q.where('recordId', '=', query.recordId);
+        const [rows, count] = await Promise.all([
+          q
+            .selectAll()
+            .orderBy('breachedAt', 'desc')
+            .orderBy('id', 'desc')
+            .limit(query.limit)
+            .offset(query.offset)
+            .execute(),
+          q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+        ]);
+        const names = await recordNames(db, actor.tenantId, rows);
         return {
-          items: await q.orderBy('breachedAt', 'desc').orderBy('id', 'desc').limit(query.limit).execute(),
+          items: rows.map((b) => ({ ...b, recordName: names.get(`${b.recordType}:${b.recordId}`) ?? null })),
+          total: Number(count.n),
         };
       },
     }),
