@@ -8,6 +8,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AutomationRulesPage } from './pages/AutomationRulesPage';
+import { analyticsRoutes } from './pages/analytics/routes';
 import { CompliancePage } from './pages/CompliancePage';
 import { DealsPage } from './pages/DealsPage';
 import { ImportPage } from './pages/ImportPage';
@@ -18,6 +19,7 @@ import { PlaybookDesignerPage } from './pages/PlaybookDesignerPage';
 import { PlaybooksPage } from './pages/PlaybooksPage';
 import { QuoteEditor } from './pages/QuoteEditor';
 import { QuotesPage } from './pages/QuotesPage';
+import { q2cRoutes } from './pages/q2c/routes';
 import { RecordListPage } from './pages/RecordListPage';
 import { RecordPage } from './pages/RecordPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -75,6 +77,8 @@ export function App() {
                 <Route path="/approvals" element={<ApprovalsPage me={me.data} />} />
                 <Route path="/kpi" element={<KpiPage />} />
                 <Route path="/compliance" element={<CompliancePage />} />
+                {q2cRoutes(me.data)}
+                {analyticsRoutes(me.data)}
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Routes>
             </AppLayout>

@@ -5,6 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { api, setCsrfToken } from '../api/client';
 import type { Me } from '../api/types';
+import { analyticsMenuKeys } from '../pages/analytics/menu';
+import { q2cMenuKeys } from '../pages/q2c/menu';
 import { adminMenuKeys } from './admin/adminMenu';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationBell } from './NotificationBell';
@@ -25,8 +27,21 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   };
   const adminKeys = adminMenuKeys(me.user.role);
   const opsKeys = opsMenuKeys(me.user.role);
+  const q2cKeys = q2cMenuKeys(me.user.role);
+  const analyticsKeys = analyticsMenuKeys(me.user.role);
+  // Quote-to-cash and performance screens sit in a submenu each; a child's key is its path.
+  const group = (name: 'q2c' | 'analytics', keys: string[]) =>
+    keys.length === 0
+      ? []
+      : [
+          {
+            key: name,
+            label: t(`${name}.menu.group`),
+            children: keys.map((key) => ({ key, label: t(`${name}.menu.${key}`) })),
+          },
+        ];
   const selected =
-    [...MENU, ...opsKeys, ...adminKeys].find(
+    [...MENU, ...opsKeys, ...q2cKeys, ...analyticsKeys, ...adminKeys].find(
       (m) => m !== 'workbench' && location.pathname.startsWith(`/${m}`),
     ) ?? 'workbench';
   return (
@@ -45,6 +60,8 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
           items={[
             ...MENU.map((key) => ({ key, label: t(`menu.${key}`) })),
             ...opsKeys.map((key) => ({ key, label: t(`ops.menu.${key}`) })),
+            ...group('q2c', q2cKeys),
+            ...group('analytics', analyticsKeys),
             ...adminKeys.map((key) => ({ key, label: t(`admin.menu.${key}`) })),
           ]}
           onClick={({ key }) => navigate(key === 'workbench' ? '/' : `/${key}`)}

@@ -3,9 +3,13 @@ import { initReactI18next } from 'react-i18next';
 import { setApiLanguage } from '../api/client';
 import { adminEnUS } from './admin.en-US';
 import { adminZhCN } from './admin.zh-CN';
+import { analyticsEnUS } from './analytics.en-US';
+import { analyticsZhCN } from './analytics.zh-CN';
 import { enUS } from './en-US';
 import { opsEnUS } from './ops.en-US';
 import { opsZhCN } from './ops.zh-CN';
+import { q2cEnUS } from './q2c.en-US';
+import { q2cZhCN } from './q2c.zh-CN';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en-US'] as const;
@@ -22,8 +26,8 @@ export async function initI18n(): Promise<void> {
   setApiLanguage(lng);
   await i18n.use(initReactI18next).init({
     resources: {
-      'zh-CN': { translation: { ...zhCN, ...adminZhCN, ...opsZhCN } },
-      'en-US': { translation: { ...enUS, ...adminEnUS, ...opsEnUS } },
+      'zh-CN': { translation: { ...zhCN, ...adminZhCN, ...opsZhCN, ...q2cZhCN, ...analyticsZhCN } },
+      'en-US': { translation: { ...enUS, ...adminEnUS, ...opsEnUS, ...q2cEnUS, ...analyticsEnUS } },
     },
     lng,
     fallbackLng: 'zh-CN',

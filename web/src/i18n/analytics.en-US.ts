@@ -1,0 +1,7 @@
+import type { analyticsZhCN } from './analytics.zh-CN';
+
+export const analyticsEnUS: typeof analyticsZhCN = {
+  analytics: {
+    menu: { group: 'Performance' },
+  },
+};
