@@ -48,6 +48,19 @@ describe('SLA clocks: warn, breach and escalate exactly once', () => {
       [clock.id, clock.dueAt],
     ]);
     expect(Date.parse(clock.warnAt!) - entered).toBe(44 * HOUR);
+    // The workbench's list of running clocks: the owner and the manager see it, named; others not.
+    const running = (await rep.get('/api/clocks?recordType=deal')).json();
+    expect(running.items.find((c: { id: string }) => c.id === clock.id)).toMatchObject({
+      recordName: deal.name,
+      dueAt: clock.dueAt,
+      status: 'running',
+    });
+    expect(running.total).toBe(running.items.length);
+    const managerView = (await (await clientFor(app, org.users.managerA)).get('/api/clocks')).json();
+    expect(managerView.items.map((c: { id: string }) => c.id)).toContain(clock.id);
+    const stranger = (await (await clientFor(app, org.users.repB1)).get('/api/clocks')).json();
+    expect(stranger.items.map((c: { id: string }) => c.id)).not.toContain(clock.id);
+    expect((await rep.get('/api/clocks?recordType=invoice')).statusCode).toBe(400);
 
     const at = (h: number) => new Date(entered + h * HOUR);
     const mine = (events: Array<{ recordId: string; kind: string }>) =>

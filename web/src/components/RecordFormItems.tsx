@@ -55,8 +55,15 @@ export function RecordFormItems({
       {fields.map((f) => {
         const label = labelOf(f.key);
         const rules: Rule[] = [];
+        // Any key beside `required` makes async-validator check the value as a string, so numbers
+        // and dates would fail even when set: `whitespace` goes on text fields only.
+        const textual = f.kind !== 'money' && f.kind !== 'number' && f.kind !== 'date' && f.kind !== 'select';
         if (f.required)
-          rules.push({ required: true, whitespace: true, message: t('form.required', { field: label }) });
+          rules.push({
+            required: true,
+            ...(textual ? { whitespace: true } : {}),
+            message: t('form.required', { field: label }),
+          });
         if (f.max) rules.push({ max: f.max, message: t('form.tooLong', { max: f.max }) });
         if (f.kind === 'email') rules.push({ type: 'email', message: t('form.invalidEmail') });
         if (f.kind === 'mobile')

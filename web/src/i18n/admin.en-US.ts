@@ -16,6 +16,8 @@ export const adminEnUS: typeof adminZhCN = {
     loadFailed: 'Could not load',
     form: {
       required: 'Required',
+      inChinese: '{{label}} (Chinese)',
+      inEnglish: '{{label}} (English)',
       keyPattern: 'A lowercase letter first, then lowercase letters, digits and underscores (at most 48)',
       hhmm: 'Time as HH:mm',
       url: 'An http(s) address',

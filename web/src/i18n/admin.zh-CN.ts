@@ -14,6 +14,8 @@ export const adminZhCN = {
     loadFailed: '加载失败',
     form: {
       required: '必填',
+      inChinese: '{{label}}（中文）',
+      inEnglish: '{{label}}（英文）',
       keyPattern: '小写字母开头，只含小写字母、数字和下划线（最多 48 个字符）',
       hhmm: '时间格式为 HH:mm',
       url: '请输入 http(s) 地址',

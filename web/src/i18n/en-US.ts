@@ -37,6 +37,7 @@ export const enUS: Messages = {
     saveTitle: 'Name of the view',
     saved: 'View "{{name}}" saved',
     clear: 'Delete all views',
+    clearConfirm: 'Delete all {{count}} saved views?',
   },
   bulk: {
     selected: '{{count}} selected',
@@ -180,6 +181,12 @@ export const enUS: Messages = {
     duplicates: 'Possible duplicates',
     ownerDefault: 'Default: me',
     matchedOn: { name: 'same company name', mobile: 'same mobile', creditCode: 'same credit code' },
+  },
+  create: {
+    title: { accounts: 'New customer', contacts: 'New contact', deals: 'New opportunity' },
+    new: { accounts: 'New customer', contacts: 'New contact', deals: 'New opportunity' },
+    pickAccount: 'Type a customer name to search',
+    created: 'Created',
   },
   record: {
     edit: 'Edit',

@@ -29,6 +29,7 @@ export const zhCN = {
     saveTitle: '视图名称',
     saved: '已保存视图「{{name}}」',
     clear: '删除所有视图',
+    clearConfirm: '删除全部 {{count}} 个已保存的视图？',
   },
   bulk: {
     selected: '已选 {{count}} 条',
@@ -172,6 +173,12 @@ export const zhCN = {
     duplicates: '疑似重复（查重）',
     ownerDefault: '默认：我自己',
     matchedOn: { name: '公司名相同', mobile: '手机号相同', creditCode: '信用代码相同' },
+  },
+  create: {
+    title: { accounts: '新建客户', contacts: '新建联系人', deals: '新建商机' },
+    new: { accounts: '新建客户', contacts: '新建联系人', deals: '新建商机' },
+    pickAccount: '输入客户名称搜索',
+    created: '已创建',
   },
   record: {
     edit: '编辑',

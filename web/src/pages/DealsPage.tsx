@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { Deal, Me, Page } from '../api/types';
+import { CreateRecordDrawer } from '../components/CreateRecordDrawer';
 import { useDealMover } from '../components/DealMover';
 import { ListTools } from '../components/ListTools';
 import { useDebounced, useUsers } from '../lib';
@@ -42,6 +43,7 @@ function DealsKanban({ me }: { me: Me }) {
   const { move, modals } = useDealMover();
   const [moving, setMoving] = useState<{ deal: Deal; to: string } | null>(null);
   const [over, setOver] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
   // Cards per column: 30 at first, 30 more per click (the server gives at most 200 at once).
   const [limits, setLimits] = useState<Record<string, number>>({});
 
@@ -77,7 +79,17 @@ function DealsKanban({ me }: { me: Me }) {
   };
 
   return (
-    <Card title={t('menu.deals')}>
+    <Card
+      title={t('menu.deals')}
+      extra={
+        me.user.role !== 'viewer' && (
+          <Button type="primary" onClick={() => setCreating(true)} data-testid="create-record">
+            {t('create.new.deals')}
+          </Button>
+        )
+      }
+    >
+      <CreateRecordDrawer entity="deals" open={creating} onClose={() => setCreating(false)} />
       {modals}
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search

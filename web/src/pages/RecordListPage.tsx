@@ -21,6 +21,7 @@ import { Link } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { Me, Page, RecordBase } from '../api/types';
 import { CreateLeadDrawer } from '../components/CreateLeadDrawer';
+import { CreateRecordDrawer } from '../components/CreateRecordDrawer';
 import { ListTools } from '../components/ListTools';
 import { isTransferRole, useDebounced, useUsers } from '../lib';
 import { columnsFor, type ListEntity } from './recordColumns';
@@ -227,6 +228,11 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
               {t('lead.create')}
             </Button>
           )}
+          {entity !== 'leads' && me.user.role !== 'viewer' && (
+            <Button type="primary" onClick={() => setCreating(true)} data-testid="create-record">
+              {t(`create.new.${entity}`)}
+            </Button>
+          )}
         </Space>
       }
     >
@@ -267,7 +273,14 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
             ],
             onClick: ({ key }) => {
               if (key === 'save') saveView();
-              else if (key === 'clear') saveViews([]);
+              else if (key === 'clear')
+                modal.confirm({
+                  title: t('views.clearConfirm', { count: views.length }),
+                  okText: t('views.clear'),
+                  okButtonProps: { danger: true },
+                  cancelText: t('common.cancel'),
+                  onOk: () => saveViews([]),
+                });
               else {
                 const v = views.find((x) => `view:${x.name}` === key);
                 if (v) applyView(v);
@@ -399,8 +412,10 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
           </Form.Item>
         </Form>
       </Modal>
-      {entity === 'leads' && (
+      {entity === 'leads' ? (
         <CreateLeadDrawer open={creating} onClose={() => setCreating(false)} canAssign={canTransfer} />
+      ) : (
+        <CreateRecordDrawer entity={entity} open={creating} onClose={() => setCreating(false)} />
       )}
     </Card>
   );

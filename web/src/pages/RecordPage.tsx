@@ -28,6 +28,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { Me, Page, RecordBase } from '../api/types';
 import { ActivityQuickLog } from '../components/ActivityQuickLog';
+import { CreateRecordDrawer } from '../components/CreateRecordDrawer';
 import { fromFormValues, RecordFormItems, toFormValues } from '../components/RecordFormItems';
 import { RecordTimeline } from '../components/RecordTimeline';
 import { SopPanel } from '../components/SopPanel';
@@ -82,7 +83,8 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
     enabled: !deleted,
   });
   const fields = FIELDS[entity];
-  const label = (k: string) => t(entity === 'leads' && k === 'name' ? 'fields.leadName' : `fields.${k}`);
+  const label = (k: string) =>
+    t((entity === 'leads' || entity === 'contacts') && k === 'name' ? 'fields.leadName' : `fields.${k}`);
 
   if (deleted) {
     return (
@@ -308,8 +310,8 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
         <Col xs={24} lg={entity === 'deals' || entity === 'leads' ? 12 : 14}>
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
             <ActivityQuickLog entity={entity} id={id} disabled={!canWrite} />
-            {entity === 'accounts' && <RelatedList entity="contacts" accountId={id} />}
-            {entity === 'accounts' && <RelatedList entity="deals" accountId={id} />}
+            {entity === 'accounts' && <RelatedList entity="contacts" accountId={id} canCreate={canWrite} />}
+            {entity === 'accounts' && <RelatedList entity="deals" accountId={id} canCreate={canWrite} />}
           </Space>
         </Col>
         <Col xs={24} lg={entity === 'deals' || entity === 'leads' ? 12 : 10}>
@@ -377,14 +379,41 @@ export function RecordPage({ entity, me }: { entity: Entity; me: Me }) {
   );
 }
 
-function RelatedList({ entity, accountId }: { entity: 'contacts' | 'deals'; accountId: string }) {
+function RelatedList({
+  entity,
+  accountId,
+  canCreate,
+}: {
+  entity: 'contacts' | 'deals';
+  accountId: string;
+  canCreate: boolean;
+}) {
   const { t } = useTranslation();
+  const [creating, setCreating] = useState(false);
   const q = useQuery({
     queryKey: ['list', entity, 'account', accountId],
     queryFn: () => api<Page<Rec>>('GET', `/api/${entity}?accountId=${accountId}&limit=50`),
   });
   return (
-    <Card title={t(`menu.${entity}`)} size="small">
+    <Card
+      title={t(`menu.${entity}`)}
+      size="small"
+      extra={
+        canCreate && (
+          <>
+            <Button size="small" onClick={() => setCreating(true)} data-testid={`related-create-${entity}`}>
+              {t(`create.new.${entity}`)}
+            </Button>
+            <CreateRecordDrawer
+              entity={entity}
+              accountId={accountId}
+              open={creating}
+              onClose={() => setCreating(false)}
+            />
+          </>
+        )
+      }
+    >
       {q.isLoading && <Spin />}
       {q.error && <Alert type="error" showIcon message={(q.error as Error).message} />}
       {q.data && q.data.items.length === 0 && (

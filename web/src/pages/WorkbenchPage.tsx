@@ -1,4 +1,4 @@
-import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App as AntApp,
@@ -21,8 +21,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError, api } from '../api/client';
-import type { Activity, Breach, Deal, Me, Notification, Page, SopPanel, Task } from '../api/types';
-import { SlaClocks } from '../components/SlaClocks';
+import type { Activity, Breach, Me, Notification, Page, SopClock, Task, TimeLimit } from '../api/types';
+import { SlaClock } from '../components/SlaClocks';
 import {
   applyServerErrors,
   fmtTime,
@@ -91,6 +91,15 @@ function QueryState({
 }
 
 const BREACH_PAGE_SIZE = 10;
+const CLOCK_PAGE_SIZE = 10;
+
+/** A clock from /api/clocks: the SOP panel's clock with its record. */
+type RunningClock = SopClock & {
+  recordType: string;
+  recordId: string;
+  recordName: string | null;
+  ownerId: string | null;
+};
 
 /** Where a record lives in the web app, under its name: the one a list brought along, else looked up. */
 function RecordName({ type, id, name }: { type: string; id: string; name?: string | null }) {
@@ -119,46 +128,54 @@ export function WorkbenchPage({ me }: { me: Me }) {
   const users = useUsers();
   const mine = `ownerId=${me.user.id}`;
 
+  // Due by tonight (overdue included) and follow-ups planned for today: asked of the server by time.
   const tasks = useQuery({
     queryKey: ['workbench', 'tasks', me.user.id],
-    queryFn: () => api<Page<Task>>('GET', `/api/tasks?${mine}&status=open&sort=dueAt&limit=100`),
+    queryFn: () =>
+      api<Page<Task>>(
+        'GET',
+        `/api/tasks?${mine}&status=open&sort=dueAt&limit=50&includeTotal=true&dueAtTo=${endOfToday().toISOString()}`,
+      ),
   });
-  const dueTasks = (tasks.data?.items ?? []).filter((x) => new Date(x.dueAt) <= endOfToday());
+  const dueTasks = tasks.data?.items ?? [];
 
   const followUps = useQuery({
     queryKey: ['workbench', 'followups', me.user.id],
-    queryFn: () => api<Page<Activity>>('GET', `/api/activities?${mine}&sort=-occurredAt&limit=200`),
-  });
-  const dueFollowUps = (followUps.data?.items ?? [])
-    .filter(
-      (a) =>
-        a.nextContactAt &&
-        new Date(a.nextContactAt) >= startOfToday() &&
-        new Date(a.nextContactAt) <= endOfToday(),
-    )
-    .sort((a, b) => (a.nextContactAt! < b.nextContactAt! ? -1 : 1));
-
-  // Live SLA clocks: deals in stages that have time limits, each with its own SOP panel data.
-  const playbook = usePublishedPlaybook('deal');
-  const leadPlaybook = usePublishedPlaybook('lead');
-  const timedStages = (playbook.data?.stages ?? [])
-    .filter((s) => s.timeLimits.length > 0 && !s.terminal)
-    .map((s) => s.key);
-  const clockDeals = useQuery({
-    queryKey: ['workbench', 'clock-deals', me.user.id, timedStages.join(',')],
-    enabled: timedStages.length > 0,
     queryFn: () =>
-      api<Page<Deal>>(
+      api<Page<Activity>>(
         'GET',
-        `/api/deals?status=open&stage=${timedStages.join(',')}&sort=-stageEnteredAt&limit=20${isRep ? `&${mine}` : ''}`,
+        `/api/activities?${mine}&limit=100&includeTotal=true&nextContactAtFrom=${startOfToday().toISOString()}&nextContactAtTo=${endOfToday().toISOString()}`,
       ),
   });
-  const sops = useQueries({
-    queries: (clockDeals.data?.items ?? []).map((d) => ({
-      queryKey: ['sop', 'deals', d.id],
-      queryFn: () => api<SopPanel>('GET', `/api/deals/${d.id}/sop`),
-    })),
+  const dueFollowUps = [...(followUps.data?.items ?? [])].sort((a, b) =>
+    a.nextContactAt! < b.nextContactAt! ? -1 : 1,
+  );
+
+  // Time limits still counting on the records I can see (leads, deals, orders), the soonest due first.
+  const playbook = usePublishedPlaybook('deal');
+  const leadPlaybook = usePublishedPlaybook('lead');
+  const [clockPage, setClockPage] = useState(1);
+  const clocks = useQuery({
+    queryKey: ['workbench', 'clocks', clockPage],
+    queryFn: () =>
+      api<{ items: RunningClock[]; total: number }>(
+        'GET',
+        `/api/clocks?limit=${CLOCK_PAGE_SIZE}&offset=${(clockPage - 1) * CLOCK_PAGE_SIZE}`,
+      ),
+    placeholderData: keepPreviousData,
   });
+  const stageOf = (c: { recordType: string; stageKey: string }) =>
+    (c.recordType === 'lead'
+      ? leadPlaybook.data
+      : c.recordType === 'deal'
+        ? playbook.data
+        : null
+    )?.stages.find((st) => st.key === c.stageKey);
+  const limitOf = (c: RunningClock): TimeLimit =>
+    stageOf(c)?.timeLimits.find((l) => l.key === c.limitKey) ?? {
+      key: c.limitKey,
+      name: { 'zh-CN': c.limitKey, 'en-US': c.limitKey },
+    };
 
   const [breachPage, setBreachPage] = useState(1);
   const breaches = useQuery({
@@ -272,52 +289,56 @@ export function WorkbenchPage({ me }: { me: Me }) {
           </Section>
         </Col>
         <Col xs={24} lg={12}>
-          <Section title={t('workbench.clocks')} count={clockDeals.data?.items.length} testId="wb-clocks">
-            <QueryState
-              query={
-                clockDeals.isLoading || playbook.isLoading ? { isLoading: true, error: null } : clockDeals
-              }
-              empty={!!clockDeals.data && clockDeals.data.items.length === 0}
-            />
-            {!!clockDeals.data?.items.length && (
+          <Section title={t('workbench.clocks')} count={clocks.data?.total} testId="wb-clocks">
+            <QueryState query={clocks} empty={!!clocks.data && clocks.data.total === 0} />
+            {!!clocks.data?.items.length && (
               <List
-                dataSource={clockDeals.data.items.map((d, i) => ({ deal: d, sop: sops[i] }))}
-                renderItem={({ deal, sop }) => (
-                  <List.Item data-testid="clock-item">
-                    <Space direction="vertical" size={2} style={{ minWidth: 0 }}>
-                      <Space wrap size={4}>
-                        <Link to={`/deals/${deal.id}`} data-value="">
-                          {deal.name}
-                        </Link>
-                        <Tag color="blue">{t(`stage.${deal.stage}`)}</Tag>
-                        {!isRep && (
-                          <Typography.Text type="secondary" data-value="">
-                            {deal.ownerName}
-                          </Typography.Text>
-                        )}
-                      </Space>
-                      {sop?.data ? (
-                        <SlaClocks
-                          stage={sop.data.stage}
-                          stageEnteredAt={sop.data.stageEnteredAt}
-                          createdAt={deal.createdAt}
+                dataSource={clocks.data.items}
+                loading={clocks.isFetching}
+                pagination={
+                  clocks.data.total > CLOCK_PAGE_SIZE
+                    ? {
+                        current: clockPage,
+                        pageSize: CLOCK_PAGE_SIZE,
+                        total: clocks.data.total,
+                        onChange: setClockPage,
+                        size: 'small',
+                        simple: true,
+                      }
+                    : false
+                }
+                renderItem={(c) => {
+                  const stage = stageOf(c);
+                  return (
+                    <List.Item data-testid="clock-item">
+                      <Space direction="vertical" size={2} style={{ minWidth: 0 }}>
+                        <Space wrap size={4}>
+                          <Tag>{t(`entityType.${c.recordType}`, { defaultValue: c.recordType })}</Tag>
+                          <RecordName type={c.recordType} id={c.recordId} name={c.recordName} />
+                          {stage && <Tag color="blue">{lt(stage.name)}</Tag>}
+                          {!isRep && c.ownerId && (
+                            <Typography.Text type="secondary" data-value="">
+                              {users.data?.items.find((u) => u.id === c.ownerId)?.name}
+                            </Typography.Text>
+                          )}
+                        </Space>
+                        <SlaClock
+                          limit={limitOf(c)}
+                          start={c.startedAt}
                           timeZone={me.tenant.timeZone}
-                          clocks={sop.data.clocks}
+                          breached={c.status === 'breached'}
+                          clock={c}
                         />
-                      ) : sop?.error ? (
-                        <Typography.Text type="danger">{(sop.error as Error).message}</Typography.Text>
-                      ) : (
-                        <Spin size="small" />
-                      )}
-                    </Space>
-                  </List.Item>
-                )}
+                      </Space>
+                    </List.Item>
+                  );
+                }}
               />
             )}
           </Section>
         </Col>
         <Col xs={24} lg={12}>
-          <Section title={t('workbench.tasks')} count={dueTasks.length} testId="wb-tasks">
+          <Section title={t('workbench.tasks')} count={tasks.data?.total} testId="wb-tasks">
             <QueryState query={tasks} empty={!!tasks.data && dueTasks.length === 0} />
             {dueTasks.length > 0 && (
               <List
@@ -388,7 +409,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
           </Section>
         </Col>
         <Col xs={24} lg={12}>
-          <Section title={t('workbench.followUps')} count={dueFollowUps.length} testId="wb-followups">
+          <Section title={t('workbench.followUps')} count={followUps.data?.total} testId="wb-followups">
             <QueryState query={followUps} empty={!!followUps.data && dueFollowUps.length === 0} />
             {dueFollowUps.length > 0 && (
               <List

@@ -82,6 +82,7 @@ export const activityDefinition: RecordDefinition<ActivityDto> = {
     contactId: { column: 'contactId' },
     dealId: { column: 'dealId' },
   },
+  ranges: { nextContactAt: 'nextContactAt', occurredAt: 'occurredAt' },
   references: [
     { field: 'leadId', entity: 'lead', table: 'leads', scope: { poolReadable: true } },
     { field: 'accountId', entity: 'account', table: 'accounts', scope: { poolReadable: true } },

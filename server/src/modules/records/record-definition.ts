@@ -53,6 +53,8 @@ export interface RecordDefinition<Dto = unknown> {
   sortable: Record<string, string>;
   defaultSort: string;
   filters: Record<string, FilterRule>;
+  /** Time-range filters: `key` → column, asked for as `<key>From` (inclusive) and `<key>To` (exclusive). */
+  ranges?: Record<string, string>;
   references: ReferenceRule[];
   /** Input fields → columns (JSON-encode arrays, rename). */
   encode(input: Record<string, unknown>): Record<string, unknown>;

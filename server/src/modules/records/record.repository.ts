@@ -21,6 +21,8 @@ export interface ListParams {
   createdTo?: string;
   pool?: 'include' | 'exclude' | 'only';
   filters: Record<string, string[]>;
+  /** Time ranges by the definition's range keys: from inclusive, to exclusive. */
+  ranges?: Record<string, { from?: string; to?: string }>;
 }
 
 export interface ListPage {
@@ -65,6 +67,12 @@ export async function listVisible(
   if (p.q?.trim()) base = base.where(`${t}.searchText`, 'like', searchPattern(p.q));
   if (p.createdFrom) base = base.where(`${t}.createdAt`, '>=', p.createdFrom);
   if (p.createdTo) base = base.where(`${t}.createdAt`, '<', p.createdTo);
+  for (const [key, range] of Object.entries(p.ranges ?? {})) {
+    const column = def.ranges?.[key];
+    if (!column) continue;
+    if (range.from) base = base.where(`${t}.${column}`, '>=', range.from);
+    if (range.to) base = base.where(`${t}.${column}`, '<', range.to);
+  }
   if (p.pool === 'exclude') base = base.where(`${t}.ownerId`, 'is not', null);
   if (p.pool === 'only') base = base.where(`${t}.ownerId`, 'is', null);
   for (const [key, values] of Object.entries(p.filters)) {

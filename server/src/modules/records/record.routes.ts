@@ -25,10 +25,18 @@ import type { RecordDefinition } from './record-definition';
 
 const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
+/** Times are stored as UTC ISO strings: a bound with an offset (or a bare date) is compared as one. */
+const utcIso = (v: string | undefined) => (v ? new Date(v).toISOString() : undefined);
+
 export function listQuerySchema(def: RecordDefinition) {
   const sortKeys = Object.keys(def.sortable);
   const filterShape: Record<string, z.ZodOptional<z.ZodString>> = {};
   for (const key of Object.keys(def.filters)) filterShape[key] = z.string().min(1).max(2000).optional();
+  const rangeShape: Record<string, z.ZodOptional<typeof isoTime>> = {};
+  for (const key of Object.keys(def.ranges ?? {})) {
+    rangeShape[`${key}From`] = isoTime.optional();
+    rangeShape[`${key}To`] = isoTime.optional();
+  }
   return z.strictObject({
     q: z.string().max(100).optional(),
     sort: z
@@ -43,6 +51,7 @@ export function listQuerySchema(def: RecordDefinition) {
     // Entities with a public pool: with it (default), without it, or only the pool (公海).
     ...(def.scope.poolReadable ? { pool: z.enum(['include', 'exclude', 'only']).default('include') } : {}),
     ...filterShape,
+    ...rangeShape,
   });
 }
 
@@ -103,10 +112,16 @@ export function recordRoutes(database: Database, def: RecordDefinition): RouteSp
           limit: q.limit,
           includeTotal: truthy(q.includeTotal),
           includeDeleted: truthy(q.includeDeleted),
-          createdFrom: q.createdFrom,
-          createdTo: q.createdTo,
+          createdFrom: utcIso(q.createdFrom),
+          createdTo: utcIso(q.createdTo),
           pool: q.pool as ListParams['pool'],
           filters,
+          ranges: Object.fromEntries(
+            Object.keys(def.ranges ?? {}).map((key) => [
+              key,
+              { from: utcIso(q[`${key}From`]), to: utcIso(q[`${key}To`]) },
+            ]),
+          ),
         });
       },
     }),

@@ -66,6 +66,52 @@ export function breachRoutes(database: Database): RouteSpec[] {
       },
     }),
     defineRoute({
+      method: 'GET',
+      url: '/api/clocks',
+      summary:
+        'SLA clocks (时限) still counting that the caller can see (running, warned, or breached while the stage lasts), the soonest due first, with the record names and the total',
+      tags: ['sop'],
+      query: z.strictObject({
+        recordType: z.enum(['lead', 'deal', 'order']).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(20),
+        offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+      }),
+      handler: async ({ actor, query }) => {
+        // A breached clock keeps counting while its stage lasts (overdue by…); leaving the stage stops it.
+        let q = scopeQuery(db.selectFrom('sopClocks'), actor, 'sopClocks')
+          .where('status', 'in', ['running', 'warned', 'breached'])
+          .where('stoppedAt', 'is', null);
+        if (query.recordType) q = q.where('recordType', '=', query.recordType);
+        const [rows, count] = await Promise.all([
+          q
+            .select([
+              'id',
+              'recordType',
+              'recordId',
+              'stageKey',
+              'limitKey',
+              'ownerId',
+              'status',
+              'startedAt',
+              'warnAt',
+              'dueAt',
+              'stoppedAt',
+            ])
+            .orderBy('dueAt', 'asc')
+            .orderBy('id', 'asc')
+            .limit(query.limit)
+            .offset(query.offset)
+            .execute(),
+          q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+        ]);
+        const names = await recordNames(db, actor.tenantId, rows);
+        return {
+          items: rows.map((c) => ({ ...c, recordName: names.get(`${c.recordType}:${c.recordId}`) ?? null })),
+          total: Number(count.n),
+        };
+      },
+    }),
+    defineRoute({
       method: 'PUT',
       url: '/api/breaches/:id/reason',
       summary: 'Give the deviation reason (偏差原因) for a breach: its owner or their manager',

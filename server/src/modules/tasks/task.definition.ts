@@ -65,6 +65,7 @@ export const taskDefinition: RecordDefinition<TaskDto> = {
     accountId: { column: 'accountId' },
     dealId: { column: 'dealId' },
   },
+  ranges: { dueAt: 'dueAt' },
   references: [
     { field: 'leadId', entity: 'lead', table: 'leads', scope: { poolReadable: true } },
     { field: 'accountId', entity: 'account', table: 'accounts', scope: { poolReadable: true } },

@@ -21,12 +21,12 @@ export function TextPair({
   return (
     <Row gutter={8}>
       <Col xs={24} sm={12}>
-        <Form.Item name={[...name, 'zh-CN']} label={`${label}（中文）`} rules={rules}>
+        <Form.Item name={[...name, 'zh-CN']} label={t('admin.form.inChinese', { label })} rules={rules}>
           <Field maxLength={500} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
-        <Form.Item name={[...name, 'en-US']} label={`${label} (English)`} rules={rules}>
+        <Form.Item name={[...name, 'en-US']} label={t('admin.form.inEnglish', { label })} rules={rules}>
           <Field maxLength={500} />
         </Form.Item>
       </Col>
