@@ -37,6 +37,8 @@ describe('playbook versions: import, validate, publish', () => {
 
     const list = (await ops.get('/api/playbooks')).json();
     const deal = list.items.find((p: { process: string }) => p.process === 'deal');
+    // Named in both languages, as the published version names it.
+    expect(deal.title).toEqual({ 'zh-CN': '标准商机流程', 'en-US': 'Standard opportunity process' });
     expect(deal.versions.map((v: { number: number; status: string }) => [v.number, v.status])).toEqual([
       [1, 'published'],
     ]);

@@ -43,6 +43,8 @@ export interface PlaybookSummary {
   key: string;
   process: string;
   name: string;
+  /** The name in both languages, from the published (else the newest) version. */
+  title: LocalText;
   publishedVersionId: string | null;
   versions: Omit<PlaybookVersionDetail, 'definition' | 'yaml'>[];
 }

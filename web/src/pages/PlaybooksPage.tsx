@@ -8,7 +8,7 @@ import type { Me } from '../api/types';
 import { download } from '../components/admin/issues';
 import { ImportPlaybookModal } from '../components/designer/ImportPlaybookModal';
 import { PublishVersionModal } from '../components/designer/PublishVersionModal';
-import { fmtTime } from '../lib';
+import { fmtTime, useLocalText } from '../lib';
 import {
   type PlaybookSummary,
   type PlaybookVersionDetail,
@@ -21,6 +21,7 @@ const PROCESS_ORDER = ['lead', 'deal', 'order', 'ticket'];
 /** 销售流程设计: each process's playbook with its versions (draft, published, retired). */
 export function PlaybooksPage({ me }: { me: Me }) {
   const { t } = useTranslation();
+  const lt = useLocalText();
   const navigate = useNavigate();
   const canEdit = me.user.role === 'admin' || me.user.role === 'sales_ops';
   const playbooks = usePlaybooks();
@@ -55,7 +56,7 @@ export function PlaybooksPage({ me }: { me: Me }) {
           data-testid={`playbook-${pb.process}`}
           title={
             <Space wrap>
-              <span>{pb.name}</span>
+              <span>{lt(pb.title)}</span>
               <Tag>{t(`admin.process.${pb.process}`)}</Tag>
             </Space>
           }
@@ -127,7 +128,7 @@ export function PlaybooksPage({ me }: { me: Me }) {
       {importing && (
         <ImportPlaybookModal
           playbookId={importing.id}
-          title={importing.name}
+          title={lt(importing.title)}
           onClose={() => setImporting(null)}
           onImported={(id) => {
             setImporting(null);

@@ -129,13 +129,17 @@ export function UsersPage({ me }: { me: Me }) {
           showTotal: (n) => t('list.total', { count: n }),
         }}
         columns={[
-          { title: t('admin.users.name'), dataIndex: 'name' },
+          {
+            title: t('admin.users.name'),
+            dataIndex: 'name',
+            render: (name: string) => <span data-value="">{name}</span>,
+          },
           { title: t('admin.users.email'), dataIndex: 'email' },
           { title: t('admin.users.role'), dataIndex: 'role', render: (r: string) => t(`admin.roles.${r}`) },
           {
             title: t('admin.users.unit'),
             dataIndex: 'orgUnitId',
-            render: (id: string | null) => (id ? (unitName.get(id) ?? id) : ''),
+            render: (id: string | null) => (id ? <span data-value="">{unitName.get(id) ?? id}</span> : ''),
           },
           {
             title: t('admin.users.status'),

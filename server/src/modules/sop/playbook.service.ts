@@ -30,8 +30,28 @@ export async function listPlaybooks(database: Database, actor: Actor) {
     .where('tenantId', '=', actor.tenantId)
     .orderBy('number', 'desc')
     .execute();
+  // The name in both languages, as the published version (else the newest) gives it.
+  const shown = await database.db
+    .selectFrom('playbookVersions')
+    .select(['id', 'definition'])
+    .where(
+      'id',
+      'in',
+      playbooks.map((p) => p.publishedVersionId ?? versions.find((v) => v.playbookId === p.id)?.id ?? '-'),
+    )
+    .execute();
+  const titleOf = (p: (typeof playbooks)[number]) => {
+    const id = p.publishedVersionId ?? versions.find((v) => v.playbookId === p.id)?.id;
+    const def = shown.find((v) => v.id === id)?.definition;
+    const name = def ? (JSON.parse(def) as Playbook).name : undefined;
+    return name ?? { 'zh-CN': p.name, 'en-US': p.name };
+  };
   return {
-    items: playbooks.map((p) => ({ ...p, versions: versions.filter((v) => v.playbookId === p.id) })),
+    items: playbooks.map((p) => ({
+      ...p,
+      title: titleOf(p),
+      versions: versions.filter((v) => v.playbookId === p.id),
+    })),
   };
 }
 
