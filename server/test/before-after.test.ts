@@ -46,6 +46,18 @@ describe('before/after: a KPI for two periods or two playbook versions', () => {
         .where('recordId', '=', id(d))
         .execute();
     }
+    // Follow-ups about deals: a1 on d2 and a3 on d4 (v1), a2 on d3 (v2).
+    for (const [a, d] of [
+      ['a1', 'd2'],
+      ['a2', 'd3'],
+      ['a3', 'd4'],
+    ] as const) {
+      await db
+        .updateTable('activities')
+        .set({ dealId: id(d) })
+        .where('id', '=', id(a))
+        .execute();
+    }
     admin = await clientFor(app, org.users.admin);
     repA1 = await clientFor(app, org.users.repA1);
   });
@@ -93,6 +105,14 @@ describe('before/after: a KPI for two periods or two playbook versions', () => {
     });
     const revenue = await get(admin, `/api/kpis/revenue/compare?${qs}`);
     expect([revenue.a.value, revenue.b.value, revenue.change.relative]).toEqual([2_000_000, 3_000_000, 0.5]);
+    // Follow-ups count under the version of the deal they were about: v1 a1, a3; v2 a2.
+    const activities = await get(admin, `/api/kpis/activities/compare?${qs}`);
+    expect(activities.a).toMatchObject({ value: 2, count: 2 });
+    expect(activities.b).toMatchObject({ value: 1, count: 1 });
+    expect(activities.change).toEqual({ absolute: -1, relative: -0.5 });
+    // Clocks by the record they ran for: v1 c8 (d4, breached) → 0 of 1; v2 c7 (d5, met) → 1 of 1.
+    const sla = await get(admin, `/api/kpis/sla_on_time_rate/compare?${qs}`);
+    expect([sla.a.value, sla.a.denominator, sla.b.value, sla.b.denominator]).toEqual([0, 1, 1, 1]);
     // Only what the caller can see: repA1 owns d2 (v1) and nothing under v2.
     const mine = await get(repA1, `/api/kpis/win_rate/compare?${qs}`);
     expect(mine.a).toMatchObject({ value: 1, count: 1 });
@@ -134,7 +154,7 @@ describe('before/after: a KPI for two periods or two playbook versions', () => {
         'playbookVersionB',
       ],
       [`/api/kpis/nope/compare?${MARCH_APRIL}`, 404, 'KPI_NOT_FOUND', 'key'],
-      [`/api/kpis/collection_rate/compare?${MARCH_APRIL}`, 409, 'KPI_NOT_AVAILABLE', 'key'],
+      [`/api/kpis/customer_satisfaction/compare?${MARCH_APRIL}`, 409, 'KPI_NOT_AVAILABLE', 'key'],
     ];
     for (const [url, status, code, field] of cases) {
       const res = await admin.get(url);

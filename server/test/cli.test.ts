@@ -14,7 +14,8 @@ function salesops(args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('salesops CLI', () => {
+// Each call starts the CLI under tsx (seconds apiece on a busy machine), hence the longer timeout.
+describe('salesops CLI', { timeout: 300_000 }, () => {
   let dir: string;
   let db: string;
   beforeAll(async () => {
@@ -28,13 +29,25 @@ describe('salesops CLI', () => {
   it('documents every command with --help', () => {
     const top = salesops(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['serve', 'migrate', 'seed', 'user', 'backup', 'restore'])
+    for (const cmd of ['serve', 'migrate', 'seed', 'user', 'backup', 'restore', 'kpi'])
       expect(top.out).toContain(cmd);
-    for (const cmd of [['serve'], ['migrate'], ['seed'], ['user', 'add'], ['backup'], ['restore']]) {
+    const help: Record<string, string> = {};
+    for (const cmd of [['serve'], ['migrate'], ['seed'], ['user', 'add'], ['backup'], ['restore'], ['kpi']]) {
       const r = salesops([...cmd, '--help']);
       expect(r.code, cmd.join(' ')).toBe(0);
       expect(r.out).toMatch(/Usage: salesops/);
+      help[cmd.join(' ')] = r.out;
     }
+    for (const option of [
+      '--by <dimension>',
+      '--from <date>',
+      '--to <date>',
+      '--metric <key>',
+      '--tenant',
+      '--json',
+    ])
+      expect(help.kpi).toContain(option);
+    expect(help.kpi).toContain('channel');
   });
 
   it('migrates once and refuses a user for an unknown tenant', () => {

@@ -192,6 +192,77 @@ describe('dashboards: panels from the KPI layer, visibility and Excel export', (
     expect(wbZh.worksheets[0]!.name).toBe('概览');
   });
 
+  it('counts every stay and clock in the duration buckets and the SLA heat map (more than 5,000)', async () => {
+    // A second copy of the fixture; in June its deal d5 (repA2, in negotiation since 04-06) moves
+    // 5,001 times, 6 minutes apart: negotiation → solution, then solution ⇄ needs_analysis. Stays
+    // left in June: negotiation 1 (about 56 days), solution 2,500 and needs_analysis 2,500 (0.1 h
+    // each) = 5,001. And 5,001 SLA clocks of d5 start in June: 1,000 breached, 4,001 met in time.
+    const big = await buildKpiFixture(database);
+    const t = big.org.tenant.id;
+    const rep = big.org.users.repA2.id;
+    const start = Date.parse('2026-06-01T00:00:00.000Z');
+    const at = (k: number) => new Date(start + k * 360_000).toISOString();
+    const events = Array.from({ length: 5_001 }, (_, k) => ({
+      id: big.id(`big_ev${k}`),
+      tenantId: t,
+      recordType: 'deal',
+      recordId: big.id('d5'),
+      playbookVersionId: null,
+      fromStage: k === 0 ? 'negotiation' : k % 2 ? 'solution' : 'needs_analysis',
+      toStage: k === 0 ? 'solution' : k % 2 ? 'needs_analysis' : 'solution',
+      actorId: rep,
+      ownerId: rep,
+      reason: null,
+      at: at(k),
+    }));
+    const clocks = Array.from({ length: 5_001 }, (_, k) => ({
+      id: big.id(`big_clk${k}`),
+      tenantId: t,
+      runId: big.id('run_d5'),
+      recordType: 'deal',
+      recordId: big.id('d5'),
+      stageKey: 'solution',
+      limitKey: 'solution_1h',
+      ownerId: rep,
+      startedAt: at(k),
+      warnAt: null,
+      dueAt: new Date(start + k * 360_000 + 3_600_000).toISOString(),
+      status: k < 1_000 ? 'breached' : 'met',
+      stoppedAt: k < 1_000 ? null : new Date(start + k * 360_000 + 60_000).toISOString(),
+      nextCheckAt: null,
+    }));
+    for (let i = 0; i < events.length; i += 500) {
+      await database.db
+        .insertInto('stageEvents')
+        .values(events.slice(i, i + 500))
+        .execute();
+      await database.db
+        .insertInto('sopClocks')
+        .values(clocks.slice(i, i + 500))
+        .execute();
+    }
+    const bigAdmin = await clientFor(app, big.org.users.admin);
+    const d = await get(bigAdmin, '/api/dashboards/executive?period=2026-06');
+    const stays = Object.fromEntries(d.panels.stageDuration.map((s: any) => [s.stage, s]));
+    expect(stays.negotiation.buckets.map((b: any) => b.count)).toEqual([0, 0, 0, 0, 1]);
+    expect(stays.solution).toMatchObject({ count: 2_500, avgHours: 0.1 });
+    expect(stays.solution.buckets.map((b: any) => b.count)).toEqual([2_500, 0, 0, 0, 0]);
+    expect(stays.needs_analysis.buckets.map((b: any) => b.count)).toEqual([2_500, 0, 0, 0, 0]);
+    for (const s of d.panels.stageDuration) {
+      expect(
+        s.buckets.reduce((n: number, b: any) => n + b.count, 0),
+        s.stage,
+      ).toBe(s.count);
+    }
+    expect(d.panels.slaHeatmap.rows).toEqual([
+      {
+        ownerId: rep,
+        name: '李四',
+        cells: [{ stage: 'solution', onTime: 4_001, decided: 5_001, rate: 0.8 }],
+      },
+    ]);
+  });
+
   it('rejects an unknown dashboard, a bad period and a unit of another tenant', async () => {
     const kind = await admin.get('/api/dashboards/board?period=2026-04');
     expect([kind.statusCode, kind.json().field]).toEqual([400, 'kind']);

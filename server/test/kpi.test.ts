@@ -78,9 +78,10 @@ describe('KPI library, slicing, drill-down and CLI on a hand-made history', () =
     expect(revenue.name['zh-CN']).toBe('销售额');
     expect(revenue.dimensions).toEqual(expect.arrayContaining(['month', 'rep', 'team', 'region', 'product']));
     expect(items.find((k) => k.key === 'deal_cycle_days')!.direction).toBe('lower_is_better');
-    expect(items.find((k) => k.key === 'collection_rate')).toMatchObject({
+    expect(items.find((k) => k.key === 'collection_rate')).toMatchObject({ available: true });
+    expect(items.find((k) => k.key === 'customer_satisfaction')).toMatchObject({
       available: false,
-      requires: 'payments',
+      requires: 'surveys',
     });
   });
 
@@ -222,6 +223,54 @@ describe('KPI library, slicing, drill-down and CLI on a hand-made history', () =
     );
   });
 
+  it('slices by industry, source, quarter and year as worked out by hand', async () => {
+    // Industry of the deal's customer: 制造业 d2 2,000,000 (accA) + d6 500,000 (accC); 医疗 d3 3,000,000.
+    const byIndustry = await kpi(admin, 'revenue', `${APRIL}&by=industry`);
+    expect(byIndustry.groups.map((g: any) => [g.key, g.value, g.count])).toEqual([
+      ['制造业', 2_500_000, 2],
+      ['医疗', 3_000_000, 1],
+    ]);
+    // Closed in April by industry: 制造业 d2, d6 won and d4 (accC) lost → 2/3; 医疗 d3 → 1/1.
+    const winByIndustry = await kpi(admin, 'win_rate', `${APRIL}&by=industry`);
+    expect(group(winByIndustry, '制造业')).toMatchObject({ value: 0.6667, numerator: 2, denominator: 3 });
+    expect(group(winByIndustry, '医疗')).toMatchObject({ value: 1, numerator: 1, denominator: 1 });
+    // Lead source: l1 website (converted), l2 exhibition, l3 website, l4 referral (converted).
+    const convBySource = await kpi(admin, 'lead_conversion_rate', `${APRIL}&by=source`);
+    expect(convBySource.groups.map((g: any) => [g.key, g.numerator, g.denominator, g.value])).toEqual([
+      ['exhibition', 0, 1, 0],
+      ['referral', 1, 1, 1],
+      ['website', 1, 2, 0.5],
+    ]);
+    // Customers created in April by their source: accB referral, accC exhibition.
+    const customersBySource = await kpi(admin, 'new_customers', `${APRIL}&by=source`);
+    expect(customersBySource.groups.map((g: any) => [g.key, g.value])).toEqual([
+      ['exhibition', 1],
+      ['referral', 1],
+    ]);
+    // Every deal of the fixture came from the website.
+    expect((await kpi(admin, 'revenue', `${APRIL}&by=source`)).groups).toEqual([
+      expect.objectContaining({ key: 'website', value: 5_500_000, count: 3 }),
+    ]);
+    // Quarters in local time: d7 2025-Q2; d1 (03-11) 2026-Q1; d6 closed 03-31T17:00Z = 04-01 in
+    // Shanghai, so 2026-Q2 with d2 and d3.
+    const byQuarter = await kpi(admin, 'revenue', 'from=2025-04-01&to=2026-06-30&by=quarter');
+    expect(byQuarter.groups.map((g: any) => [g.key, g.value, g.count])).toEqual([
+      ['2025-Q2', 2_000_000, 1],
+      ['2026-Q1', 1_000_000, 1],
+      ['2026-Q2', 5_500_000, 3],
+    ]);
+    const byYear = await kpi(admin, 'won_deals', 'from=2025-01-01&to=2026-12-31&by=year');
+    expect(byYear.groups.map((g: any) => [g.key, g.value])).toEqual([
+      ['2025', 1],
+      ['2026', 4],
+    ]);
+    const revenueByYear = await kpi(admin, 'revenue', 'from=2025-01-01&to=2026-12-31&by=year');
+    expect(revenueByYear.groups.map((g: any) => [g.key, g.value])).toEqual([
+      ['2025', 2_000_000],
+      ['2026', 6_500_000],
+    ]);
+  });
+
   it('drills down to exactly the records behind a number', async () => {
     const all = (await admin.get(`/api/kpis/revenue/records?${APRIL}`)).json();
     expect(all.items.map((r: any) => r.id).sort()).toEqual([id('d2'), id('d3'), id('d6')].sort());
@@ -298,7 +347,7 @@ describe('KPI library, slicing, drill-down and CLI on a hand-made history', () =
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'KPI_NOT_FOUND', field: 'key' });
     expect(unknown.json().message).toContain('no_such_kpi');
-    const later = await admin.get('/api/kpis/collection_rate');
+    const later = await admin.get('/api/kpis/customer_satisfaction');
     expect(later.statusCode).toBe(409);
     expect(later.json().code).toBe('KPI_NOT_AVAILABLE');
     const badDim = await admin.get('/api/kpis/revenue?by=colour');
@@ -378,7 +427,8 @@ describe('salesops kpi (the command itself)', () => {
     const noTenant = salesops(['kpi', 'revenue', '--tenant', 'nope']);
     expect(noTenant.code).toBe(2);
     expect(noTenant.err).toMatch(/^error REFERENCE_NOT_FOUND: .*\(tenant\)/m);
-  });
+    // Each call starts the CLI under tsx: seconds apiece on a busy machine.
+  }, 180_000);
 });
 
 describe('KPIs over records written through the API', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKpiCommand } from '../src/cli/kpi-command';
 import { receivables } from './dashboards-receivables';
 import {
   buildTestApp,
@@ -201,6 +202,128 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
     expect(team.groups.map((g: any) => g.key)).toEqual([org.units.teamA.id]);
   });
 
+  it('computes target_attainment through the KPI library: API, CLI, by region, team and rep', async () => {
+    // The same answer from the targets route, the library's from..to and the CLI.
+    const byPeriod = await ok(admin.get('/api/kpis/target_attainment?period=2026-04&by=region'));
+    const byRange = await ok(
+      admin.get('/api/kpis/target_attainment?from=2026-04-01&to=2026-04-30&by=region'),
+    );
+    expect(byRange).toEqual(byPeriod);
+    // The region target is 11,000,001 (the company's, copied by the even split over one region).
+    expect(byPeriod.groups).toEqual([
+      {
+        key: org.units.region.id,
+        label: org.units.region.name,
+        value: 0.5,
+        count: 1,
+        numerator: 5_500_000,
+        denominator: 11_000_001,
+      },
+    ]);
+    const cli = await runKpiCommand(database, {
+      key: 'target_attainment',
+      by: 'rep',
+      from: '2026-04-01',
+      to: '2026-04-30',
+      tenant: org.tenant.id,
+      json: true,
+    });
+    expect(JSON.parse(cli)).toEqual(await ok(admin.get('/api/kpis/target_attainment?period=2026-04&by=rep')));
+    const text = await runKpiCommand(database, {
+      key: 'target_attainment',
+      from: '2026-04-01',
+      to: '2026-04-30',
+      tenant: org.tenant.id,
+    });
+    expect(text).toMatch(/^total\s+0\.5\s+1\s+5500000\s+11000001\s*$/m);
+    // Before/after over two periods: no revenue target in March.
+    const cmp = await ok(
+      admin.get(
+        '/api/kpis/target_attainment/compare?aFrom=2026-03-01&aTo=2026-03-31&bFrom=2026-04-01&bTo=2026-04-30',
+      ),
+    );
+    expect([cmp.a.value, cmp.b.value, cmp.b.numerator]).toEqual([null, 0.5, 5_500_000]);
+    // Targets are per month, quarter or year; other ranges and other dimensions are refused.
+    const half = await admin.get('/api/kpis/target_attainment?from=2026-04-01&to=2026-04-15');
+    expect([half.statusCode, half.json().field]).toEqual([400, 'to']);
+    await expect(
+      runKpiCommand(database, { key: 'target_attainment', by: 'month', tenant: org.tenant.id }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'by' });
+    await expect(
+      runKpiCommand(database, { key: 'revenue', metric: 'won_deals', tenant: org.tenant.id }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'metric' });
+  });
+
+  it('sets targets on ratio and days KPIs: attainment by direction, copied down instead of split', async () => {
+    // April win rate (closed deals): company 3 of 4 = 0.75; team A d2, d3 won = 1; team B d6 won,
+    // d4 lost = 0.5. Target 0.8 → 0.75 ÷ 0.8 = 0.9375.
+    const company = await ok(
+      admin.post('/api/targets', { metric: 'win_rate', period: '2026-04', level: 'company', value: 0.8 }),
+      201,
+    );
+    expect(company).toMatchObject({ value: 0.8, actual: 0.75, attainment: 0.9375, gapToTarget: 0.05 });
+    const region = await ok(admin.post(`/api/targets/${company.id}/decompose`, { method: 'even' }));
+    expect(region.children).toEqual([expect.objectContaining({ value: 0.8, method: 'copy', weight: null })]);
+    expect(region.rollUp).toEqual({ childrenSum: null, gap: null });
+    // Weights do not split a rate either: both teams aim at 0.8.
+    const teams = await ok(
+      admin.post(`/api/targets/${region.children[0].id}/decompose`, {
+        method: 'weights',
+        children: [
+          { unitId: org.units.teamA.id, weight: 3 },
+          { unitId: org.units.teamB.id, weight: 1 },
+        ],
+      }),
+    );
+    const byTeam = Object.fromEntries(teams.children.map((c: any) => [c.subjectId, c]));
+    expect(byTeam[org.units.teamA.id]).toMatchObject({ value: 0.8, actual: 1, attainment: 1.25 });
+    expect(byTeam[org.units.teamB.id]).toMatchObject({ value: 0.8, actual: 0.5, attainment: 0.625 });
+    const kpi = await ok(admin.get('/api/kpis/target_attainment?metric=win_rate&period=2026-04&by=team'));
+    expect(kpi.total).toEqual({ value: 0.9375, count: 1, numerator: 0.75, denominator: 0.8 });
+    expect(kpi.groups.map((g: any) => [g.key, g.value])).toEqual(
+      expect.arrayContaining([
+        [org.units.teamA.id, 1.25],
+        [org.units.teamB.id, 0.625],
+      ]),
+    );
+
+    // Deal cycle, lower is better: target 20 days against 32.88 (d2 20, d3 20, d6 58.63) →
+    // 20 ÷ 32.88 = 0.6083; team A's cycle is 20 days → 1.
+    const cycle = await ok(
+      admin.post('/api/targets', {
+        metric: 'deal_cycle_days',
+        period: '2026-04',
+        level: 'company',
+        value: 20,
+      }),
+      201,
+    );
+    expect(cycle).toMatchObject({ value: 20, actual: 32.88, attainment: 0.6083, gapToTarget: -12.88 });
+    const cycleRegion = await ok(admin.post(`/api/targets/${cycle.id}/decompose`, { method: 'even' }));
+    await ok(admin.post(`/api/targets/${cycleRegion.children[0].id}/decompose`, { method: 'even' }));
+    const cycleKpi = await ok(
+      admin.get(
+        `/api/kpis/target_attainment?metric=deal_cycle_days&period=2026-04&unitId=${org.units.teamA.id}`,
+      ),
+    );
+    expect(cycleKpi.total).toEqual({ value: 1, count: 1, numerator: 20, denominator: 20 });
+    // Team B: d6 only, 58.63 days → 20 ÷ 58.63 = 0.3411.
+    const cycleB = await ok(
+      admin.get(
+        `/api/kpis/target_attainment?metric=deal_cycle_days&period=2026-04&unitId=${org.units.teamB.id}`,
+      ),
+    );
+    expect(cycleB.total).toMatchObject({ value: 0.3411, numerator: 58.63 });
+    // A money target still has to be whole 分.
+    const frac = await admin.post('/api/targets', {
+      metric: 'won_deals',
+      period: '2026-04',
+      level: 'company',
+      value: 2.5,
+    });
+    expect([frac.statusCode, frac.json().field]).toEqual([400, 'value']);
+  });
+
   it('sets collection targets (回款) measured by the receipts booked in the period', async () => {
     // repA1 booked 300,000 on 2026-03-10 (against contract c1); nobody else booked anything.
     const rep = await ok(
@@ -235,7 +358,14 @@ describe('targets: decomposition, roll-up, attainment and visibility', () => {
   it('rejects bad input with a code and the field', async () => {
     const base = { metric: 'revenue', period: '2026-05', level: 'company', value: 100 };
     const cases: Array<[Record<string, unknown>, number, string, string]> = [
-      [{ metric: 'win_rate' }, 422, 'TARGET_INVALID', 'metric'],
+      [{ metric: 'customer_satisfaction' }, 422, 'TARGET_INVALID', 'metric'],
+      [{ metric: 'target_attainment' }, 422, 'TARGET_INVALID', 'metric'],
+      [
+        { metric: 'win_rate', value: 0.5, milestones: [{ date: '2026-05-15', value: 0 }] },
+        422,
+        'TARGET_INVALID',
+        'milestones',
+      ],
       [{ metric: 'nope' }, 404, 'KPI_NOT_FOUND', 'metric'],
       [{ period: '2026-13' }, 400, 'VALIDATION_FAILED', 'period'],
       [{ value: -1 }, 400, 'VALIDATION_FAILED', 'value'],

@@ -15,6 +15,7 @@ const kpiOptionsSchema = z.strictObject({
   by: z.enum(DIMENSIONS).optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
+  metric: z.string().trim().min(1).max(64).optional(),
   tenant: z.string().trim().min(1).optional(),
   json: z.boolean().optional(),
 });
@@ -118,16 +119,23 @@ export async function runKpiCommand(database: Database, raw: KpiCommandOptions):
     writableOwners: 'all',
     via: 'system',
   };
-  const result = await computeKpi(database, actor, o.key, { by: o.by, from: o.from, to: o.to });
+  const result = await computeKpi(database, actor, o.key, {
+    by: o.by,
+    from: o.from,
+    to: o.to,
+    metric: o.metric,
+  });
   return o.json ? JSON.stringify(result, null, 2) : formatKpiTable(result);
 }
 
 /**
- * `salesops kpi KEY [--by DIMENSION] [--from DATE --to DATE] [--tenant T] [--json]`
+ * `salesops kpi KEY [--by DIMENSION] [--from DATE --to DATE] [--metric KEY] [--tenant T] [--json]`
  *
  * @example
  *   salesops kpi win_rate --by rep --from 2026-01-01 --to 2026-06-30
  *   salesops kpi revenue --by month --json
+ *   salesops kpi collection_rate --by channel
+ *   salesops kpi target_attainment --metric win_rate --from 2026-04-01 --to 2026-04-30 --by team
  */
 export function registerKpiCommand(program: Command, databaseUrl: () => string): void {
   program
@@ -137,6 +145,10 @@ export function registerKpiCommand(program: Command, databaseUrl: () => string):
     .option('--by <dimension>', `slice by one of ${DIMENSIONS.join(', ')}`)
     .option('--from <date>', 'first local day YYYY-MM-DD (default 1 January of --to)')
     .option('--to <date>', 'last local day YYYY-MM-DD, included (default today)')
+    .option(
+      '--metric <key>',
+      'target_attainment only: the metric whose targets are measured (default revenue); --from/--to name one month, quarter or year',
+    )
     .option('--tenant <tenant>', 'tenant id or name (optional when the database has one tenant)')
     .option('--json', 'print the JSON answer of the API instead of a table')
     .action(async (key: string, opts: Omit<KpiCommandOptions, 'key'>) => {

@@ -1,11 +1,14 @@
+import { collectionTotals } from '../payments/receivables';
 import type { Dimension, Formula } from './definitions';
 import { isTimeDimension, timeBucket } from './periods';
 import { average, median, ratio, round, roundOrNull } from './stats';
 
-/** One row behind a KPI: a deal, lead, customer, follow-up, clock or stage entry/stay. */
+/** One row behind a KPI: a deal, lead, customer, follow-up, clock, stage entry/stay or instalment. */
 export interface KpiFact {
-  entity: 'deal' | 'lead' | 'account' | 'activity' | 'clock';
+  entity: 'deal' | 'lead' | 'account' | 'activity' | 'clock' | 'instalment';
   id: string;
+  /** The deal or lead the fact belongs to (its playbook run), when not the fact itself. */
+  recordId?: string | null;
   name: string;
   ownerId: string | null;
   /** The instant that places the fact in the period and in its time bucket. */
@@ -13,6 +16,8 @@ export interface KpiFact {
   region: string | null;
   industry: string | null;
   source: string | null;
+  /** Sales channel (渠道) of the deal's quote price list; deal and instalment facts only. */
+  channel?: string | null;
   productIds: string[];
   accountId?: string | null;
   amount?: number;
@@ -22,6 +27,9 @@ export interface KpiFact {
   hours?: number;
   stage?: string;
   reachedWon?: boolean;
+  /** Instalments: what of `amount` (due) was collected by the period's end, and Σ amount × days late. */
+  collected?: number;
+  weightedDays?: number;
   /** Belongs to the comparison window of a growth KPI (its `at` already moved forward). */
   previous?: boolean;
 }
@@ -72,6 +80,8 @@ export function groupKeys(fact: KpiFact, dim: Dimension, ctx: GroupContext): str
       return [fact.industry ?? NONE];
     case 'source':
       return [fact.source ?? NONE];
+    case 'channel':
+      return [fact.channel ?? NONE];
     case 'product':
       return fact.productIds.length ? fact.productIds : [NONE];
   }
@@ -192,6 +202,31 @@ export function aggregate(
       const buyers = perAccount.size;
       const repeat = [...perAccount.values()].filter((n) => n >= 2).length;
       return { value: ratio(repeat, buyers), count: facts.length, numerator: repeat, denominator: buyers };
+    }
+    case 'collection_rate':
+    case 'collection_cycle': {
+      // The receivables rule (domain/payments) over the group's instalments.
+      const t = collectionTotals(
+        facts.map((f) => ({
+          due: f.amount ?? 0,
+          collected: f.collected ?? 0,
+          weightedDays: f.weightedDays ?? 0,
+        })),
+      );
+      if (formula === 'collection_rate') {
+        return {
+          value: roundOrNull(t.rate, 4),
+          count: facts.length,
+          numerator: t.collected,
+          denominator: t.due,
+        };
+      }
+      return {
+        value: roundOrNull(t.cycleDays, 2),
+        count: facts.length,
+        numerator: t.weightedDays,
+        denominator: t.collected,
+      };
     }
   }
 }

@@ -12,6 +12,7 @@ export const DIMENSIONS = [
   'industry',
   'product',
   'source',
+  'channel',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -31,7 +32,8 @@ export type FactSource =
   | 'deal_stage_stays'
   | 'lead_first_contact_clocks'
   | 'all_clocks'
-  | 'activities';
+  | 'activities'
+  | 'collection_instalments';
 
 export type Formula =
   | 'sum_amount'
@@ -43,7 +45,9 @@ export type Formula =
   | 'stage_hours'
   | 'new_share'
   | 'per_capita'
-  | 'repeat_rate';
+  | 'repeat_rate'
+  | 'collection_rate'
+  | 'collection_cycle';
 
 type Text = { 'zh-CN': string; 'en-US': string };
 
@@ -58,14 +62,19 @@ export interface KpiDefinition {
   compute?: { facts: FactSource; aggregate: Formula };
   /** The later feature whose tables a not-yet-available KPI needs. */
   requires?: string;
-  /** Computed by another module's route rather than from facts (target_attainment: modules/targets). */
-  servedBy?: string;
+  /** Computed by another module rather than from facts (target_attainment: modules/targets). */
+  servedBy?: 'targets';
 }
 
+// Deal KPIs take every dimension; `channel` comes from a deal's quote, so lead, customer and
+// follow-up KPIs (which have no deal) leave it out, and product too.
 const ALL: readonly Dimension[] = DIMENSIONS;
 const TIME: readonly Dimension[] = TIME_DIMENSIONS;
 const NO_PRODUCT = DIMENSIONS.filter((d) => d !== 'product');
+const NOT_DEALS = DIMENSIONS.filter((d) => d !== 'product' && d !== 'channel');
 const PEOPLE: readonly Dimension[] = [...TIME, 'team', 'rep'];
+/** Instalments: by due date, the contract owner, its customer, its deal's source and quote's channel. */
+const COLLECTION: readonly Dimension[] = [...TIME, 'region', 'team', 'rep', 'industry', 'source', 'channel'];
 
 export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
   {
@@ -131,7 +140,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     name: { 'zh-CN': '线索转化率', 'en-US': 'Lead conversion rate' },
     unit: 'ratio',
     direction: 'higher_is_better',
-    dimensions: NO_PRODUCT,
+    dimensions: NOT_DEALS,
     formula: {
       'zh-CN': '期间内新建的线索中已转化的数量 ÷ 期间内新建的线索数',
       'en-US': 'Leads created in the period that have been converted ÷ leads created in the period',
@@ -182,7 +191,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     name: { 'zh-CN': '线索首次响应及时率', 'en-US': 'Lead first response on time' },
     unit: 'ratio',
     direction: 'higher_is_better',
-    dimensions: NO_PRODUCT,
+    dimensions: NOT_DEALS,
     formula: {
       'zh-CN': '期间内开始的线索首次触达时限中按时完成的数量 ÷ 已完成或已超时的数量',
       'en-US':
@@ -207,7 +216,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     name: { 'zh-CN': '新增客户数', 'en-US': 'New customers' },
     unit: 'count',
     direction: 'higher_is_better',
-    dimensions: NO_PRODUCT,
+    dimensions: NOT_DEALS,
     formula: { 'zh-CN': '期间内新建的客户数', 'en-US': 'Customers created in the period' },
     compute: { facts: 'created_accounts', aggregate: 'count' },
   },
@@ -263,18 +272,22 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     name: { 'zh-CN': '新增线索数', 'en-US': 'New leads' },
     unit: 'count',
     direction: 'higher_is_better',
-    dimensions: NO_PRODUCT,
+    dimensions: NOT_DEALS,
     formula: { 'zh-CN': '期间内新建的线索数', 'en-US': 'Leads created in the period' },
     compute: { facts: 'created_leads', aggregate: 'count' },
   },
-  // Defined now so that the library is complete; computed once their tables exist.
   {
     key: 'target_attainment',
     name: { 'zh-CN': '目标达成率', 'en-US': 'Target attainment' },
     unit: 'ratio',
     direction: 'higher_is_better',
-    dimensions: PEOPLE,
-    formula: { 'zh-CN': '实际值 ÷ 目标值', 'en-US': 'Actual ÷ target' },
+    dimensions: ['region', 'team', 'rep'],
+    formula: {
+      'zh-CN':
+        '实际值 ÷ 目标值（越低越好的指标为 目标值 ÷ 实际值）；按组织层级（大区、团队、销售代表）切片，周期为一个月、季度或年度',
+      'en-US':
+        'Actual ÷ target (target ÷ actual for lower-is-better KPIs); sliced by org level (region, team, rep) over one month, quarter or year',
+    },
     servedBy: 'targets',
   },
   {
@@ -282,21 +295,27 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     name: { 'zh-CN': '回款率', 'en-US': 'Collection rate' },
     unit: 'ratio',
     direction: 'higher_is_better',
-    dimensions: PEOPLE,
-    formula: { 'zh-CN': '已回款金额 ÷ 应收金额', 'en-US': 'Amount received ÷ amount due' },
-    requires: 'payments',
+    dimensions: COLLECTION,
+    formula: {
+      'zh-CN': '期间内到期的回款计划中，截至期末已回款金额 ÷ 到期金额（按到期日，已签合同）',
+      'en-US':
+        'Of the instalments falling due in the period (signed contracts, by due date): amount received by the end of the period ÷ amount due',
+    },
+    compute: { facts: 'collection_instalments', aggregate: 'collection_rate' },
   },
   {
     key: 'collection_cycle_days',
     name: { 'zh-CN': '回款周期（天）', 'en-US': 'Collection cycle (days)' },
     unit: 'days',
     direction: 'lower_is_better',
-    dimensions: PEOPLE,
+    dimensions: COLLECTION,
     formula: {
-      'zh-CN': '从开票/应收到回款的平均天数',
-      'en-US': 'Average days from amount due to amount received',
+      'zh-CN':
+        '期间内到期的回款计划中，截至期末已收款项从到期日到收款日的天数，按金额加权平均（提前收款为负）',
+      'en-US':
+        'Of the instalments falling due in the period: days from due date to receipt of the money received by the end of the period, weighted by amount (early money counts negative)',
     },
-    requires: 'payments',
+    compute: { facts: 'collection_instalments', aggregate: 'collection_cycle' },
   },
   {
     key: 'customer_satisfaction',

@@ -107,6 +107,80 @@ export interface CollectionFigures {
   cycleDays: number | null;
 }
 
+/** One instalment due in a period and what of it was collected by the period's end. */
+export interface InstalmentCollection {
+  planId: string;
+  dueDate: string;
+  /** The instalment's amount (what fell due). */
+  due: number;
+  /** Of it, what was received by `to`. */
+  collected: number;
+  /** Σ amount × days from the due date to each receipt, over the money collected (may be negative: early). */
+  weightedDays: number;
+}
+
+/**
+ * The instalments due in [from, to] with what was collected of each by `to` (receipts matched
+ * over the whole contract, named instalment first, then oldest due first).
+ */
+export function instalmentCollections(
+  plans: PlanInstalment[],
+  receipts: Receipt[],
+  from: string,
+  to: string,
+): InstalmentCollection[] {
+  const { allocations } = matchReceipts(
+    plans,
+    receipts.filter((r) => r.receivedOn <= to),
+  );
+  const inPeriod = new Map<string, InstalmentCollection>(
+    plans
+      .filter((p) => p.dueDate >= from && p.dueDate <= to)
+      .map((p) => [p.id, { planId: p.id, dueDate: p.dueDate, due: p.amount, collected: 0, weightedDays: 0 }]),
+  );
+  for (const a of allocations) {
+    const item = inPeriod.get(a.planId);
+    if (!item) continue;
+    item.collected += a.amount;
+    item.weightedDays += a.amount * daysBetween(item.dueDate, a.receivedOn);
+  }
+  return [...inPeriod.values()];
+}
+
+export interface CollectionTotals {
+  due: number;
+  collected: number;
+  weightedDays: number;
+  /** collected ÷ due, unrounded; null when nothing fell due. */
+  rate: number | null;
+  /** Amount-weighted average days from due date to receipt, unrounded; null when nothing was collected. */
+  cycleDays: number | null;
+}
+
+/**
+ * 回款率 and 回款周期 over any set of instalments (one contract, a team, a KPI group): the one
+ * place the two formulas live. Sums are exact; callers round to their unit.
+ */
+export function collectionTotals(
+  items: ReadonlyArray<Pick<InstalmentCollection, 'due' | 'collected' | 'weightedDays'>>,
+): CollectionTotals {
+  let due = 0;
+  let collected = 0;
+  let weightedDays = 0;
+  for (const i of items) {
+    due += i.due;
+    collected += i.collected;
+    weightedDays += i.weightedDays;
+  }
+  return {
+    due,
+    collected,
+    weightedDays,
+    rate: due === 0 ? null : collected / due,
+    cycleDays: collected === 0 ? null : weightedDays / collected,
+  };
+}
+
 /**
  * 回款率 and 回款周期 for instalments due in [from, to]: what share of the money due was collected
  * by `to`, and how many days after its due date money arrived on average (weighted by amount).
@@ -117,25 +191,16 @@ export function collectionFigures(
   from: string,
   to: string,
 ): CollectionFigures {
-  const { allocations } = matchReceipts(
-    plans,
-    receipts.filter((r) => r.receivedOn <= to),
-  );
-  const inPeriod = new Map(plans.filter((p) => p.dueDate >= from && p.dueDate <= to).map((p) => [p.id, p]));
-  const due = [...inPeriod.values()].reduce((s, p) => s + p.amount, 0);
-  let collected = 0;
-  let weightedDays = 0;
-  for (const a of allocations) {
-    const plan = inPeriod.get(a.planId);
-    if (!plan) continue;
-    collected += a.amount;
-    weightedDays += a.amount * daysBetween(plan.dueDate, a.receivedOn);
-  }
+  return roundCollection(collectionTotals(instalmentCollections(plans, receipts, from, to)));
+}
+
+/** Totals in the receivables API's units: rate in basis points, cycle in days with one decimal. */
+export function roundCollection(t: CollectionTotals): CollectionFigures {
   return {
-    due,
-    collected,
-    rateBp: due === 0 ? null : Math.round((collected * 10000) / due),
-    cycleDays: collected === 0 ? null : Math.round((weightedDays * 10) / collected) / 10,
+    due: t.due,
+    collected: t.collected,
+    rateBp: t.due === 0 ? null : Math.round((t.collected * 10000) / t.due),
+    cycleDays: t.collected === 0 ? null : Math.round((t.weightedDays * 10) / t.collected) / 10,
   };
 }
 

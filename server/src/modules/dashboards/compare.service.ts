@@ -34,7 +34,9 @@ function side(cell: KpiCell, extra: Record<string, unknown>) {
 export async function compareKpi(database: Database, actor: Actor, key: string, q: CompareQuery) {
   const def = findKpi(key);
   if (!def) throw new AppError('KPI_NOT_FOUND', { field: 'key', params: { key } });
-  if (!def.compute) throw new AppError('KPI_NOT_AVAILABLE', { field: 'key', params: { key } });
+  if (!def.compute && !def.servedBy) {
+    throw new AppError('KPI_NOT_AVAILABLE', { field: 'key', params: { key } });
+  }
   const periods = [q.aFrom, q.aTo, q.bFrom, q.bTo];
   const versions = [q.playbookVersionA, q.playbookVersionB];
   const byPeriods = periods.some((p) => p !== undefined);
@@ -59,6 +61,8 @@ export async function compareKpi(database: Database, actor: Actor, key: string, 
   }
 
   for (const f of ['playbookVersionA', 'playbookVersionB'] as const) if (!q[f]) throw bad(f, 'required');
+  // Target attainment has no records of its own to split by version; two periods only.
+  if (!def.compute) throw bad('playbookVersionA');
   const found = [];
   for (const f of ['playbookVersionA', 'playbookVersionB'] as const) {
     const v = await findPlaybookVersion(database.db, actor.tenantId, q[f]!);
@@ -74,7 +78,8 @@ export async function compareKpi(database: Database, actor: Actor, key: string, 
   const from = q.from ?? dayjs(to).subtract(10, 'year').add(1, 'day').format('YYYY-MM-DD');
   const scope = await resolveScope(database.db, actor, { from, to, ...filter });
   // The facts are loaded once, inside visibility and the period, then split by version.
-  const facts = await loadFacts(database.db, actor, scope, def.compute.facts);
+  const compute = def.compute;
+  const facts = await loadFacts(database.db, actor, scope, compute.facts);
   const reps = scope.users.filter(
     (u) =>
       u.role === 'rep' &&
@@ -88,8 +93,9 @@ export async function compareKpi(database: Database, actor: Actor, key: string, 
     const ids = await findRecordIdsUnderVersion(database.db, actor.tenantId, v.id);
     cells.push(
       aggregate(
-        def.compute.aggregate,
-        facts.filter((f) => ids.has(f.id)),
+        compute.aggregate,
+        // A fact belongs to the deal or lead it is about (a follow-up, a clock, an instalment), not its own id.
+        facts.filter((f) => ids.has(f.recordId ?? f.id)),
         ctx,
       ),
     );

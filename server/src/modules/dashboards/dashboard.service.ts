@@ -2,7 +2,7 @@ import dayjs from 'dayjs';
 import type { Actor } from '../../auth/actor';
 import type { Database } from '../../db/database';
 import { localToday } from '../../domain/kpi/periods';
-import { computeKpi, kpiRecords } from '../kpi/kpi.service';
+import { computeKpi, kpiFacts } from '../kpi/kpi.service';
 import { findOrg } from '../targets/target.repository';
 import { listTargets, periodOrThrow } from '../targets/target.service';
 import { scopeSubject } from '../targets/target-attainment.service';
@@ -10,7 +10,7 @@ import { isBelow, type Subject, storedSubject } from '../targets/target-subjects
 import { collectionAgeingPanel } from './collection-ageing';
 import type { DashboardKind, DashboardQuery } from './dashboard.schemas';
 
-// Dashboards (仪表盘): every number comes from the KPI layer (computeKpi / kpiRecords), inside the
+// Dashboards (仪表盘): every number comes from the KPI layer (computeKpi / kpiFacts), inside the
 // caller's visibility, so the screens, the Excel export and GET /api/kpis always agree.
 
 const SUMMARY_KPIS = ['revenue', 'won_deals', 'win_rate', 'new_customers', 'leads', 'activities'] as const;
@@ -23,8 +23,6 @@ export const DURATION_BUCKETS = [
   { key: '168-336h', from: 168, to: 336 },
   { key: '>=336h', from: 336, to: Number.POSITIVE_INFINITY },
 ] as const;
-
-const RECORD_LIMIT = 5000;
 
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
@@ -102,9 +100,10 @@ export async function dashboard(
     }));
 
   const tis = await computeKpi(database, actor, 'time_in_stage_hours', scope);
-  const stays = await kpiRecords(database, actor, 'time_in_stage_hours', { ...scope, limit: RECORD_LIMIT });
+  // Every stay, uncapped: the buckets count the same stays as the averages beside them.
+  const stays = await kpiFacts(database, actor, 'time_in_stage_hours', scope);
   const stageDuration = (tis.total.stages ?? []).map((s) => {
-    const hours = stays.items.filter((r) => r.stage === s.stage).map((r) => r.hours ?? 0);
+    const hours = stays.filter((r) => r.stage === s.stage).map((r) => r.hours ?? 0);
     return {
       stage: s.stage,
       count: s.count,
@@ -118,20 +117,20 @@ export async function dashboard(
   });
 
   // SLA heat map rep × stage: on time ÷ decided per cell, from the very clocks of sla_on_time_rate.
-  const clocks = await kpiRecords(database, actor, 'sla_on_time_rate', { ...scope, limit: RECORD_LIMIT });
+  const clocks = await kpiFacts(database, actor, 'sla_on_time_rate', scope);
   const cells = new Map<string, Map<string, { onTime: number; decided: number }>>();
-  for (const c of clocks.items) {
+  for (const c of clocks) {
     const owner = c.ownerId ?? '-';
     const row = cells.get(owner) ?? new Map();
     const cell = row.get(c.stage ?? '-') ?? { onTime: 0, decided: 0 };
     cell.decided++;
-    if (c.counted) cell.onTime++;
+    if (c.hit) cell.onTime++;
     row.set(c.stage ?? '-', cell);
     cells.set(owner, row);
   }
   const names = new Map(org.users.map((u) => [u.id, u.name]));
   const slaHeatmap = {
-    stages: [...new Set(clocks.items.map((c) => c.stage ?? '-'))].sort(),
+    stages: [...new Set(clocks.map((c) => c.stage ?? '-'))].sort(),
     rows: [...cells.entries()]
       .map(([ownerId, row]) => ({
         ownerId,

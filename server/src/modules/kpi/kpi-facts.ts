@@ -5,14 +5,17 @@ import { DEAL_STAGES } from '../../domain/deal-stages';
 import type { KpiFact } from '../../domain/kpi/aggregate';
 import { clockOutcome } from '../../domain/kpi/clock-outcome';
 import type { FactSource } from '../../domain/kpi/definitions';
-import { shiftMonths } from '../../domain/kpi/periods';
+import { periodInstants, shiftMonths } from '../../domain/kpi/periods';
 import { stageEntries, stageStays } from '../../domain/kpi/stage-timeline';
+import { instalmentCollections } from '../../domain/payments/receivables';
 import {
   findActivities,
   findClocks,
   findClosedDeals,
+  findCollectionContracts,
   findCreatedAccounts,
   findCreatedLeads,
+  findDealChannels,
   findFirstWonAt,
   findStageHistory,
   parseIds,
@@ -34,6 +37,7 @@ function dealFact(d: DealRow, extra: Partial<KpiFact> = {}): KpiFact {
   return {
     entity: 'deal',
     id: d.id,
+    recordId: d.id,
     name: d.name,
     ownerId: d.ownerId,
     at: closedAt,
@@ -65,6 +69,19 @@ async function wonWithPrevious(db: Kysely<DB>, actor: Actor, scope: KpiScope, mo
   ];
 }
 
+/** Deal facts get the channel of the deal's quote (a dimension, never a filter). */
+async function withChannels(db: Kysely<DB>, tenantId: string, facts: KpiFact[]): Promise<KpiFact[]> {
+  const deals = facts.filter((f) => f.entity === 'deal');
+  if (!deals.length) return facts;
+  const channels = await findDealChannels(
+    db,
+    tenantId,
+    deals.map((f) => f.id),
+  );
+  for (const f of deals) f.channel = channels.get(f.id) ?? null;
+  return facts;
+}
+
 /** Loads the facts of one source within the scope. The only caller of the KPI query layer. */
 export async function loadFacts(
   db: Kysely<DB>,
@@ -72,6 +89,21 @@ export async function loadFacts(
   scope: KpiScope,
   source: FactSource,
   now = new Date(),
+): Promise<KpiFact[]> {
+  const facts = await loadSource(db, actor, scope, source, now);
+  return source === 'lead_first_contact_clocks' ||
+    source === 'all_clocks' ||
+    source === 'collection_instalments'
+    ? facts
+    : withChannels(db, actor.tenantId, facts);
+}
+
+async function loadSource(
+  db: Kysely<DB>,
+  actor: Actor,
+  scope: KpiScope,
+  source: FactSource,
+  now: Date,
 ): Promise<KpiFact[]> {
   const { window: w, owners } = scope;
   switch (source) {
@@ -92,6 +124,7 @@ export async function loadFacts(
       return (await findCreatedLeads(db, actor, w, owners)).map((l) => ({
         entity: 'lead',
         id: l.id,
+        recordId: l.id,
         name: l.companyName ? `${l.name} · ${l.companyName}` : l.name,
         ownerId: l.ownerId,
         at: l.createdAt,
@@ -117,6 +150,8 @@ export async function loadFacts(
       return (await findActivities(db, actor, w, owners)).map((a) => ({
         entity: 'activity',
         id: a.id,
+        // The deal or lead the follow-up was about: the record whose playbook it ran under.
+        recordId: a.dealId ?? a.leadId,
         name: a.subject,
         ownerId: a.ownerId,
         at: a.occurredAt,
@@ -141,6 +176,7 @@ export async function loadFacts(
         facts.push({
           entity: c.recordType === 'lead' ? 'lead' : c.recordType === 'deal' ? 'deal' : 'clock',
           id: c.recordId,
+          recordId: c.recordId,
           name: c.leadName ?? `${c.stageKey} · ${c.limitKey}`,
           ownerId: c.ownerId,
           at: c.startedAt,
@@ -154,6 +190,35 @@ export async function loadFacts(
       }
       return facts;
     }
+    case 'collection_instalments': {
+      // Instalments due in the period (local dates), with what was collected of each by its end.
+      const contracts = await findCollectionContracts(db, actor, owners);
+      const facts: KpiFact[] = [];
+      for (const c of contracts) {
+        for (const i of instalmentCollections(c.plans, c.receipts, scope.from, scope.to)) {
+          facts.push({
+            entity: 'instalment',
+            id: i.planId,
+            recordId: c.dealId,
+            name: `${c.number} · ${c.title}`,
+            ownerId: c.ownerId,
+            // Placed at the start of its due day in the tenant's zone, so time buckets follow the due date.
+            at: periodInstants(i.dueDate, i.dueDate, scope.timeZone).start,
+            region: c.region,
+            industry: c.industry,
+            source: c.source,
+            channel: c.priceListId ? (c.channel ?? 'direct') : null,
+            productIds: parseIds(c.productIds),
+            accountId: c.accountId,
+            amount: i.due,
+            collected: i.collected,
+            weightedDays: i.weightedDays,
+            hit: i.collected >= i.due,
+          });
+        }
+      }
+      return facts;
+    }
     case 'deal_stage_entries':
     case 'deal_stage_stays': {
       const { records, events } = await findStageHistory(db, actor, 'deal', w, owners);
@@ -164,6 +229,7 @@ export async function loadFacts(
         const base = {
           entity: 'deal' as const,
           id: d.id,
+          recordId: d.id,
           name: d.name,
           ownerId: d.ownerId,
           region: d.region,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor';
 import { scopeQuery } from '../../auth/visibility';
 import type { DB } from '../../db/schema';
+import { receivablesByContract } from '../payments/payment.repository';
 
 // The KPI query layer: the only place KPI and compliance figures touch SQL. Each function
 // loads the rows of one fact source inside the caller's visibility (scopeQuery) and the period;
@@ -274,7 +275,7 @@ export async function findCreatedAccounts(db: Kysely<DB>, actor: Actor, w: Windo
 export async function findActivities(db: Kysely<DB>, actor: Actor, w: Window, owners: OwnerFilter) {
   const q = db
     .selectFrom('activities')
-    .select(['id', 'subject', 'kind', 'ownerId', 'occurredAt'])
+    .select(['id', 'subject', 'kind', 'ownerId', 'occurredAt', 'dealId', 'leadId'])
     .where('deletedAt', 'is', null)
     .where('occurredAt', '>=', w.start)
     .where('occurredAt', '<', w.end);
@@ -337,4 +338,75 @@ export async function findProductNames(db: Kysely<DB>, tenantId: string, ids: st
     .where('id', 'in', ids)
     .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * The sales channel (渠道) of each deal: the channel of the price list its quote was priced from —
+ * the accepted quote if there is one, else the latest quote with a price list. A price list
+ * without a channel is the direct-sales list (`direct`); a deal never quoted has none.
+ */
+export async function findDealChannels(db: Kysely<DB>, tenantId: string, dealIds: string[]) {
+  const out = new Map<string, string>();
+  const unique = [...new Set(dealIds)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('quotes')
+      .innerJoin('priceLists', 'priceLists.id', 'quotes.priceListId')
+      .select(['quotes.dealId', 'quotes.status', 'priceLists.channel'])
+      .where('quotes.tenantId', '=', tenantId)
+      .where('quotes.deletedAt', 'is', null)
+      .where('quotes.dealId', 'in', unique.slice(i, i + 500))
+      .orderBy('quotes.createdAt')
+      .orderBy('quotes.id')
+      .execute();
+    const accepted = new Set<string>();
+    for (const r of rows) {
+      if (accepted.has(r.dealId)) continue;
+      out.set(r.dealId, r.channel ?? 'direct');
+      if (r.status === 'accepted') accepted.add(r.dealId);
+    }
+  }
+  return out;
+}
+
+/**
+ * Instalments (回款计划) of the signed contracts the caller can see, with their receipts, the
+ * contract's owner, customer, deal source and quote channel: the facts of the collection KPIs.
+ */
+export async function findCollectionContracts(db: Kysely<DB>, actor: Actor, owners: OwnerFilter) {
+  const q = db
+    .selectFrom('contracts')
+    .leftJoin('accounts', 'accounts.id', 'contracts.accountId')
+    .leftJoin('deals', 'deals.id', 'contracts.dealId')
+    .leftJoin('quotes', 'quotes.id', 'contracts.quoteId')
+    .leftJoin('priceLists', 'priceLists.id', 'quotes.priceListId')
+    .select([
+      'contracts.id',
+      'contracts.number',
+      'contracts.title',
+      'contracts.ownerId',
+      'contracts.accountId',
+      'contracts.dealId',
+      'contracts.quoteId',
+      'quotes.priceListId',
+      'priceLists.channel',
+      'deals.source',
+      'deals.productIds',
+      'accounts.region',
+      'accounts.industry',
+    ])
+    .where('contracts.deletedAt', 'is', null)
+    .where('contracts.signedVersion', 'is not', null);
+  const contracts = await narrow(scopeQuery(q, actor, 'contracts'), 'contracts.ownerId', owners)
+    .orderBy('contracts.id')
+    .execute();
+  type Receivables = Awaited<ReturnType<typeof receivablesByContract>>;
+  const receivables: Receivables = new Map();
+  const ids = contracts.map((c) => c.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const [k, v] of await receivablesByContract(db, actor.tenantId, ids.slice(i, i + 500))) {
+      receivables.set(k, v);
+    }
+  }
+  return contracts.map((c) => ({ ...c, ...receivables.get(c.id)! }));
 }

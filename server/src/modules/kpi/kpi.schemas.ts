@@ -18,6 +18,14 @@ export const kpiKeyParamsSchema = z.strictObject({ key: z.string().min(1).max(64
 export const kpiQuerySchema = z.strictObject({
   ...scopeFields,
   by: z.enum(DIMENSIONS).optional().describe('dimension to slice by'),
+  metric: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'target_attainment only: the metric whose targets are measured (a KPI key or collection; default revenue)',
+    ),
 });
 export type KpiQuery = z.infer<typeof kpiQuerySchema>;
 
@@ -34,7 +42,7 @@ export const COMPLIANCE_GROUPINGS = ['stage', 'rep', 'team'] as const;
 
 export const complianceQuerySchema = z.strictObject({
   ...scopeFields,
-  process: z.enum(['deal', 'lead']).default('deal'),
+  process: z.enum(['deal', 'lead', 'order']).default('deal'),
   by: z.enum(COMPLIANCE_GROUPINGS).default('stage'),
   stageKey: z.string().min(1).max(48).optional(),
 });

@@ -35,16 +35,23 @@ export function listKpis() {
   return { items: KPI_DEFINITIONS.map(kpiDto) };
 }
 
-function computableKpiOrThrow(key: string, by: Dimension | undefined) {
+function kpiOrThrow(key: string, by: Dimension | undefined) {
   const def = findKpi(key);
   if (!def) throw new AppError('KPI_NOT_FOUND', { field: 'key', params: { key } });
-  if (!def.compute) throw new AppError('KPI_NOT_AVAILABLE', { field: 'key', params: { key } });
+  if (!def.compute && !def.servedBy)
+    throw new AppError('KPI_NOT_AVAILABLE', { field: 'key', params: { key } });
   if (by && !def.dimensions.includes(by)) {
     throw new AppError('VALIDATION_FAILED', {
       field: 'by',
       issues: [{ field: 'by', code: 'invalid_value' }],
     });
   }
+  return def;
+}
+
+function computableKpiOrThrow(key: string, by: Dimension | undefined) {
+  const def = kpiOrThrow(key, by);
+  if (!def.compute) throw new AppError('KPI_NOT_AVAILABLE', { field: 'key', params: { key } });
   return { def, compute: def.compute };
 }
 
@@ -101,6 +108,19 @@ async function factsFor(database: Database, actor: Actor, key: string, query: Kp
  * all read numbers from here.
  */
 export async function computeKpi(database: Database, actor: Actor, key: string, query: KpiQuery) {
+  const served = kpiOrThrow(key, query.by);
+  if (query.metric !== undefined && served.servedBy !== 'targets') {
+    throw new AppError('VALIDATION_FAILED', {
+      field: 'metric',
+      issues: [{ field: 'metric', code: 'invalid_value' }],
+    });
+  }
+  if (served.servedBy === 'targets') {
+    // Attainment is targets against actuals; the targets module computes it (loaded lazily, as
+    // it reads its actuals from this module).
+    const { targetAttainmentKpi } = await import('../targets/target-attainment.service');
+    return targetAttainmentKpi(database, actor, query);
+  }
   const { def, compute, scope, facts, groupCtx } = await factsFor(database, actor, key, query);
   const ctx = { stageOrder: DEAL_STAGE_ORDER, repCount: repCounter(scope, actor, query.by) };
   const total = aggregate(compute.aggregate, facts, ctx);
@@ -123,6 +143,15 @@ export async function computeKpi(database: Database, actor: Actor, key: string, 
   };
 }
 
+/**
+ * Every fact behind a KPI in the scope, uncapped (drill-down pages are capped; panels built from
+ * the facts, like the stage-duration buckets and the SLA heat map, must not be).
+ */
+export async function kpiFacts(database: Database, actor: Actor, key: string, query: KpiQuery) {
+  const { facts } = await factsFor(database, actor, key, query);
+  return facts.filter((f) => !f.previous);
+}
+
 function recordDto(f: KpiFact) {
   return {
     entity: f.entity,
@@ -131,6 +160,7 @@ function recordDto(f: KpiFact) {
     ownerId: f.ownerId,
     at: f.at,
     ...(f.amount !== undefined ? { amount: f.amount } : {}),
+    ...(f.collected !== undefined ? { collected: f.collected } : {}),
     ...(f.hit !== undefined ? { counted: f.hit } : {}),
     ...(f.stage !== undefined ? { stage: f.stage } : {}),
     ...(f.hours !== undefined ? { hours: Math.round(f.hours * 100) / 100 } : {}),

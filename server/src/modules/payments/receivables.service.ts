@@ -6,9 +6,10 @@ import {
   AGEING_BUCKETS,
   type AgeingBucket,
   ageReceivables,
-  collectionFigures,
-  daysBetween,
-  matchReceipts,
+  collectionTotals,
+  type InstalmentCollection,
+  instalmentCollections,
+  roundCollection,
 } from '../../domain/payments/receivables';
 import { receivablesByContract } from './payment.repository';
 import { tenantToday } from './payment-dates';
@@ -102,58 +103,28 @@ export async function collection(
     actor.tenantId,
     contracts.map((c) => c.id),
   );
-  type Acc = { key: string; name: string | null; due: number; collected: number; weightedDays: number };
-  const groups = new Map<string, Acc>();
-  const total: Acc = { key: 'total', name: null, due: 0, collected: 0, weightedDays: 0 };
+  // The instalments due in the period, per group; rate and cycle come from the same domain rule
+  // as the KPIs collection_rate and collection_cycle_days (sums per group, not averages of averages).
+  type Group = { key: string; name: string | null; items: InstalmentCollection[] };
+  const groups = new Map<string, Group>();
+  const all: InstalmentCollection[] = [];
   for (const c of contracts) {
     const d = data.get(c.id)!;
-    const f = collectionFigures(d.plans, d.receipts, q.from, q.to);
-    if (f.due === 0) continue;
-    // The amount-weighted days, summed exactly per group (not an average of averages).
-    const weighted = weightedDays(d, q.from, q.to);
+    const items = instalmentCollections(d.plans, d.receipts, q.from, q.to);
+    if (!items.some((i) => i.due > 0)) continue;
     const g = groupOf(c, q.groupBy);
-    const entry = groups.get(g.key) ?? { ...g, due: 0, collected: 0, weightedDays: 0 };
-    for (const acc of [entry, total]) {
-      acc.due += f.due;
-      acc.collected += f.collected;
-      acc.weightedDays += weighted;
-    }
+    const entry = groups.get(g.key) ?? { ...g, items: [] };
+    entry.items.push(...items);
+    all.push(...items);
     groups.set(g.key, entry);
   }
-  const figures = ({ weightedDays: w, ...a }: Acc) => ({
-    ...a,
-    rateBp: a.due === 0 ? null : Math.round((a.collected * 10000) / a.due),
-    cycleDays: a.collected === 0 ? null : Math.round((w * 10) / a.collected) / 10,
-  });
   return {
     from: q.from,
     to: q.to,
     groupBy: q.groupBy,
-    items: [...groups.values()].map(figures).sort((a, b) => b.due - a.due || a.key.localeCompare(b.key)),
-    totals: figures(total),
+    items: [...groups.values()]
+      .map(({ items, ...g }) => ({ ...g, ...roundCollection(collectionTotals(items)) }))
+      .sort((a, b) => b.due - a.due || a.key.localeCompare(b.key)),
+    totals: { key: 'total', name: null, ...roundCollection(collectionTotals(all)) },
   };
-}
-
-/** Σ amount × days from due date to receipt, over money collected by `to` on instalments due in the period. */
-function weightedDays(
-  d: {
-    plans: Array<{ id: string; dueDate: string; amount: number }>;
-    receipts: Parameters<typeof matchReceipts>[1];
-  },
-  from: string,
-  to: string,
-): number {
-  const { allocations } = matchReceipts(
-    d.plans,
-    d.receipts.filter((r) => r.receivedOn <= to),
-  );
-  const due = new Map(
-    d.plans.filter((p) => p.dueDate >= from && p.dueDate <= to).map((p) => [p.id, p.dueDate]),
-  );
-  let sum = 0;
-  for (const a of allocations) {
-    const dueDate = due.get(a.planId);
-    if (dueDate) sum += a.amount * daysBetween(dueDate, a.receivedOn);
-  }
-  return sum;
 }

@@ -25,7 +25,8 @@ export function targetRoutes(database: Database): RouteSpec[] {
       method: 'POST',
       url: '/api/targets',
       summary:
-        'Set a target for a period (year, quarter, month), metric (a money or count KPI) and level (company, region, team, rep); top-level targets by admin or sales ops',
+        'Set a target for a period (year, quarter, month), metric (any computed KPI, or collection) and level (company, region, team, rep); top-level targets by admin or sales ops. ' +
+        'Values in the metric’s unit (分, count, 0–1 ratio, days, hours)',
       tags: ['targets'],
       status: 201,
       body: createTargetInputSchema,
@@ -55,7 +56,8 @@ export function targetRoutes(database: Database): RouteSpec[] {
       method: 'POST',
       url: '/api/targets/:id/decompose',
       summary:
-        'Decompose a target top-down over its children (default: regions, teams or the team reps) evenly, by weights or by last year’s shares; children add up to the parent exactly (分)',
+        'Decompose a target top-down over its children (default: regions, teams or the team reps) evenly, by weights or by last year’s shares; children add up to the parent exactly (分). ' +
+        'Ratio and average targets (win rate, cycle days …) are copied to every child instead (method copy)',
       tags: ['targets'],
       params: idParamsSchema,
       body: decomposeInputSchema,
@@ -65,7 +67,8 @@ export function targetRoutes(database: Database): RouteSpec[] {
       method: 'GET',
       url: '/api/kpis/target_attainment',
       summary:
-        'KPI target_attainment (目标达成率): actual ÷ target for a metric and period at the caller’s level (or unitId / ownerId), optionally by team or rep',
+        'KPI target_attainment (目标达成率), computed through the KPI library: actual ÷ target (target ÷ actual when lower is better) for a metric and period ' +
+        '(`period`, or `from`..`to` naming one month, quarter or year) at the caller’s level (or unitId / ownerId), optionally by region, team or rep',
       tags: ['kpi'],
       query: attainmentQuerySchema,
       handler: async ({ actor, query }) => targetAttainment(database, actor, query),

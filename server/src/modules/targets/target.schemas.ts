@@ -21,20 +21,26 @@ export const createTargetInputSchema = z.strictObject({
     .min(1)
     .max(64)
     .describe(
-      'a KPI key of unit fen or count (revenue, won_deals, new_customers, leads …) or collection (money received)',
+      'a KPI key the library computes (revenue, won_deals, win_rate, deal_cycle_days …) or collection (money received); ratios and averages are copied down, not split',
     ),
   period: periodKey,
   level: z.enum(TARGET_LEVELS),
   unitId: id.optional().describe('region or team targets: the org unit'),
   userId: id.optional().describe('rep targets: the rep'),
   parentId: id.optional().describe('the target this one rolls up into (bottom-up)'),
-  value: z.number().int().min(0).max(1e15).describe('分 for money metrics, else a count'),
+  value: z
+    .number()
+    .min(0)
+    .max(1e15)
+    .describe(
+      'in the metric’s unit: 分 for money, a whole count, 0–1 for ratios (4 decimals), days or hours (2 decimals)',
+    ),
   milestones: z.array(milestone).max(24).default([]),
 });
 export type CreateTargetInput = z.infer<typeof createTargetInputSchema>;
 
 export const updateTargetInputSchema = z.strictObject({
-  value: z.number().int().min(0).max(1e15).optional(),
+  value: z.number().min(0).max(1e15).optional(),
   milestones: z.array(milestone).max(24).optional(),
 });
 export type UpdateTargetInput = z.infer<typeof updateTargetInputSchema>;
@@ -67,7 +73,9 @@ export type ListTargetsQuery = z.infer<typeof listTargetsQuerySchema>;
 export const attainmentQuerySchema = z.strictObject({
   metric: z.string().min(1).max(64).default('revenue'),
   period: periodKey.optional().describe('default: the current month'),
-  by: z.enum(['team', 'rep']).optional(),
+  from: z.iso.date().optional().describe('instead of period: the first day of a month, quarter or year'),
+  to: z.iso.date().optional().describe('instead of period: the last day of that month, quarter or year'),
+  by: z.enum(['region', 'team', 'rep']).optional(),
   unitId: id.optional(),
   ownerId: id.optional(),
 });

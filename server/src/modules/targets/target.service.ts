@@ -43,25 +43,67 @@ function invalid(code: string, message: { 'zh-CN': string; 'en-US': string }, fi
   return new AppError('TARGET_INVALID', { field, details: { violations: [{ code, message }] } });
 }
 
-/** Targets are set on additive KPIs (money in 分 or counts), so that children can add up to a parent. */
+/** Money, counts and collection add up: children of such a target are split from it and sum back to it. */
+export function isAdditive(metric: string): boolean {
+  if (metric === COLLECTION) return true;
+  const def = findKpi(metric);
+  return (
+    !!def?.compute && (def.unit === 'fen' || def.unit === 'count') && def.compute.aggregate !== 'per_capita'
+  );
+}
+
+/**
+ * Any KPI the library computes can carry a target (and collection, money received). Additive
+ * ones (money, counts) are split over the children; the others (ratios, days, hours, per-capita
+ * revenue) are copied down, since a team's win rate is not the sum of its reps'.
+ */
 export function targetMetricOrThrow(metric: string) {
   if (metric === COLLECTION) return;
   const def = findKpi(metric);
   if (!def) throw new AppError('KPI_NOT_FOUND', { field: 'metric', params: { key: metric } });
-  if (
-    !def.compute ||
-    (def.unit !== 'fen' && def.unit !== 'count') ||
-    def.compute.aggregate === 'per_capita'
-  ) {
+  if (!def.compute) {
     throw invalid(
-      'metric_not_additive',
+      'metric_not_available',
       text(
-        `指标「${metric}」不能设目标：只支持金额或数量类指标`,
-        `KPI ${metric} cannot carry a target: only money or count KPIs can`,
+        `指标「${metric}」不能设目标：该指标尚不能计算`,
+        `KPI ${metric} cannot carry a target: it is not computed from records`,
       ),
       'metric',
     );
   }
+}
+
+/** How target values are stored (bigint): ratios in basis points, days and hours in hundredths. */
+function scaleOf(metric: string): number {
+  if (metric === COLLECTION) return 1;
+  const unit = findKpi(metric)?.unit;
+  return unit === 'ratio' ? 10_000 : unit === 'days' || unit === 'hours' || unit === 'score' ? 100 : 1;
+}
+
+/** A stored target value in the metric's own unit (0.6 for a 60 % win rate, 12.5 days). */
+export function targetValue(metric: string, stored: number): number {
+  return Number(stored) / scaleOf(metric);
+}
+
+/** A target value given in the metric's unit as stored; money and counts must be whole. */
+export function storedValueOrThrow(metric: string, value: number, field = 'value'): number {
+  const scale = scaleOf(metric);
+  if (scale === 1 && !Number.isInteger(value)) {
+    throw new AppError('VALIDATION_FAILED', { field, issues: [{ field, code: 'invalid_type' }] });
+  }
+  return Math.round(value * scale);
+}
+
+/**
+ * Attainment in the KPI's direction: actual ÷ target when higher is better, target ÷ actual when
+ * lower is better (a 30-day cycle against a 20-day target is 0.6667). Null with no actual value
+ * (a rate with nothing to divide) or nothing to divide by.
+ */
+export function attainmentOf(metric: string, actual: number | null, target: number): number | null {
+  if (actual === null) return null;
+  return findKpi(metric)?.direction === 'lower_is_better'
+    ? attainment(target, actual)
+    : attainment(actual, target);
 }
 
 export function periodOrThrow(key: string, field = 'period'): TargetPeriod {
@@ -79,7 +121,15 @@ function parseMilestones(json: string): Milestone[] {
   }
 }
 
-function milestonesOrThrow(ms: Milestone[], period: TargetPeriod, value: number) {
+function milestonesOrThrow(metric: string, ms: Milestone[], period: TargetPeriod, value: number) {
+  if (ms.length && !isAdditive(metric)) {
+    // A milestone is a running total on the way to the target: only money and counts have one.
+    throw invalid(
+      'milestones_not_additive',
+      text('比率、天数类目标不设里程碑', 'ratio and average targets take no milestones'),
+      'milestones',
+    );
+  }
   const violations = checkMilestones(ms, period, value);
   if (!violations.length) return;
   const messages = {
@@ -117,7 +167,8 @@ export async function actualOf(
     return sumReceipts(database.db, actor, scope, owners);
   }
   const out = await computeKpi(database, actor, metric, scope);
-  return out.total.value ?? 0;
+  // Money and counts are 0 with no records; a rate or an average has no value then.
+  return out.total.value ?? (isAdditive(metric) ? 0 : null);
 }
 
 async function targetView(
@@ -129,6 +180,8 @@ async function targetView(
   const period = periodOrThrow(row.period);
   const subject = storedSubject(org, row.level, row.subjectId, org.tenantName);
   const actual = await actualOf(database, actor, row.metric, period, subject);
+  const value = targetValue(row.metric, row.value);
+  const scale = scaleOf(row.metric);
   const milestones = parseMilestones(row.milestones);
   const today = localToday(org.timeZone);
   const due = currentMilestone(milestones, today);
@@ -150,15 +203,15 @@ async function targetView(
     subjectName: subject.name,
     parentId: row.parentId,
     ownerId: row.ownerId,
-    value: row.value,
+    value,
     method: row.method,
     weight: row.weight,
     milestones,
     actual,
-    attainment: attainment(actual, row.value),
-    gapToTarget: row.value - actual,
+    attainment: attainmentOf(row.metric, actual, value),
+    gapToTarget: actual === null ? null : Math.round((value - actual) * scale) / scale,
     currentMilestone: milestone
-      ? { ...milestone, attainment: attainment(milestone.actual, milestone.value) }
+      ? { ...milestone, attainment: attainmentOf(row.metric, milestone.actual, milestone.value) }
       : null,
     version: row.version,
   };
@@ -186,15 +239,19 @@ export async function getTarget(database: Database, actor: Actor, id: string) {
   return {
     ...view,
     children,
-    rollUp: rollUp(
-      row.value,
-      children.map((c) => c.value),
-    ),
+    // A ratio or an average does not add up: its children carry copies, so there is no sum to compare.
+    rollUp: isAdditive(row.metric)
+      ? rollUp(
+          view.value,
+          children.map((c) => c.value),
+        )
+      : { childrenSum: null, gap: null },
   };
 }
 
 export async function createTarget(database: Database, actor: Actor, input: CreateTargetInput) {
   targetMetricOrThrow(input.metric);
+  const stored = storedValueOrThrow(input.metric, input.value);
   const period = periodOrThrow(input.period);
   const org = await findOrg(database.db, actor.tenantId);
   const subject = subjectOf(org, input.level, input, org.tenantName);
@@ -224,7 +281,7 @@ export async function createTarget(database: Database, actor: Actor, input: Crea
     throw new AppError('FORBIDDEN');
   }
   assertWritable(actor, 'target', subject.ownerId);
-  milestonesOrThrow(input.milestones, period, input.value);
+  milestonesOrThrow(input.metric, input.milestones, period, input.value);
   const existing = await findTargetBySubject(database.db, actor.tenantId, {
     metric: input.metric,
     period: input.period,
@@ -247,7 +304,7 @@ export async function createTarget(database: Database, actor: Actor, input: Crea
       subjectId: subject.subjectId,
       parentId: input.parentId ?? null,
       ownerId: subject.ownerId,
-      value: input.value,
+      value: stored,
       method: 'manual',
       weight: null,
       milestones: JSON.stringify(input.milestones),
@@ -287,15 +344,15 @@ export async function updateTargetValue(
   if (!row) throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'target' } });
   if (!row.parentId && actor.writableOwners !== 'all') throw new AppError('FORBIDDEN');
   assertWritable(actor, 'target', row.ownerId);
-  const value = input.value ?? row.value;
+  const value = input.value === undefined ? row.value : storedValueOrThrow(row.metric, input.value);
   const milestones = input.milestones ?? parseMilestones(row.milestones);
-  milestonesOrThrow(milestones, periodOrThrow(row.period), value);
+  milestonesOrThrow(row.metric, milestones, periodOrThrow(row.period), targetValue(row.metric, value));
   const now = new Date().toISOString();
   await database.db.transaction().execute(async (trx) => {
     const ok = await updateTarget(trx, actor.tenantId, id, version, {
       value,
       milestones: JSON.stringify(milestones),
-      method: input.value !== undefined && input.value !== row.value ? 'manual' : row.method,
+      method: input.value !== undefined && value !== Number(row.value) ? 'manual' : row.method,
       updatedAt: now,
     });
     if (!ok) throw new AppError('VERSION_MISMATCH');
@@ -306,8 +363,8 @@ export async function updateTargetValue(
       entityId: id,
       action: 'update',
       changes: {
-        before: { value: row.value, milestones: parseMilestones(row.milestones) },
-        after: { value, milestones },
+        before: { value: targetValue(row.metric, row.value), milestones: parseMilestones(row.milestones) },
+        after: { value: targetValue(row.metric, value), milestones },
       },
       at: now,
     });
@@ -357,8 +414,11 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
       issues: [{ field: 'children', code: 'invalid_value' }],
     });
   }
+  // A ratio or an average is not split but copied: each child aims at the parent's rate.
+  const additive = isAdditive(parent.metric);
+  const method = additive ? input.method : 'copy';
   let weights: number[];
-  if (input.method === 'even') weights = subjects.map(() => 1);
+  if (!additive || input.method === 'even') weights = subjects.map(() => 1);
   else if (input.method === 'weights') {
     weights = refs.map((r, i) => {
       if (r.weight === undefined) {
@@ -372,9 +432,11 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
   } else {
     const last = periodOrThrow(sameLastYear(parent.period));
     weights = [];
-    for (const s of subjects) weights.push(await actualOf(database, actor, parent.metric, last, s));
+    for (const s of subjects) weights.push((await actualOf(database, actor, parent.metric, last, s)) ?? 0);
   }
-  const split = decompose(parent.value, weights);
+  const split: ReturnType<typeof decompose> = additive
+    ? decompose(Number(parent.value), weights)
+    : { ok: true, values: subjects.map(() => Number(parent.value)) };
   if (!split.ok) {
     throw invalid(
       split.reason,
@@ -391,7 +453,7 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
   await database.db.transaction().execute(async (trx) => {
     for (const [i, s] of subjects.entries()) {
       const value = split.values[i]!;
-      const weight = Number.isInteger(weights[i]) ? weights[i]! : null;
+      const weight = additive && Number.isInteger(weights[i]) ? weights[i]! : null;
       const existing = await findTargetBySubject(trx, actor.tenantId, {
         metric: parent.metric,
         period: parent.period,
@@ -400,7 +462,7 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
       if (existing) {
         const ok = await updateTarget(trx, actor.tenantId, existing.id, existing.version, {
           value,
-          method: input.method,
+          method,
           weight,
           parentId: parent.id,
           updatedAt: now,
@@ -417,7 +479,7 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
           parentId: parent.id,
           ownerId: s.ownerId,
           value,
-          method: input.method,
+          method,
           weight,
           milestones: '[]',
           createdBy: actor.userId,
@@ -433,8 +495,10 @@ export async function decomposeTarget(database: Database, actor: Actor, id: stri
       entityId: parent.id,
       action: 'update',
       changes: {
-        note: `decomposed (${input.method})`,
-        after: Object.fromEntries(subjects.map((s, i) => [s.subjectId, split.values[i]])),
+        note: `decomposed (${method})`,
+        after: Object.fromEntries(
+          subjects.map((s, i) => [s.subjectId, targetValue(parent.metric, split.values[i]!)]),
+        ),
       },
       at: now,
     });
