@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKpiCommand } from '../src/cli/kpi-command';
 import { DEFAULT_DATASETS_DIR, loadPreset } from '../src/modules/import/presets/presets';
 import { openTestDatabase, type TestDatabase } from './harness';
 
@@ -22,6 +23,27 @@ const README = {
   olist: { mqls: 8000, closed: 842, blankOrigin: 60 },
 };
 
+/** '1234.5' → 123450 with integer arithmetic only (never a float). */
+function cents(text: string): number {
+  const [whole, frac = ''] = text.split('.');
+  return Number(whole || 0) * 100 + Number(frac.padEnd(2, '0').slice(0, 2));
+}
+
+/** Ratios as the KPI library states them: four decimals. */
+const ratio = (n: number, d: number) => Math.round((n / d) * 10_000) / 10_000;
+
+type KpiAnswer = {
+  total: { value: number | null; count: number; numerator?: number; denominator?: number };
+  groups: Array<{
+    key: string;
+    label: string;
+    value: number | null;
+    count: number;
+    numerator?: number;
+    denominator?: number;
+  }>;
+};
+
 const present = existsSync(DEFAULT_DATASETS_DIR);
 if (!present) console.warn(`presets test skipped: no data sets at ${DEFAULT_DATASETS_DIR}`);
 
@@ -33,6 +55,20 @@ describe.skipIf(!present)('data-set presets', () => {
   afterAll(async () => {
     await database.drop();
   });
+
+  // KPI figures read through the product (the `salesops kpi` command: the KPI service the API
+  // and the screens use), in the preset tenant.
+  const kpi = async (tenant: string, key: string, from: string, to: string, by?: string) =>
+    JSON.parse(
+      await runKpiCommand(database, {
+        key,
+        from,
+        to,
+        tenant,
+        json: true,
+        ...(by ? { by: by as never } : {}),
+      }),
+    ) as KpiAnswer;
 
   const count = async (
     table: 'accounts' | 'products' | 'deals' | 'leads' | 'users',
@@ -47,7 +83,9 @@ describe.skipIf(!present)('data-set presets', () => {
     return Number((await q.executeTakeFirst()).n);
   };
 
-  it('loads maven-crm-sales-opportunities with the README counts and KPIs an independent sum agrees with', async () => {
+  it('loads maven-crm-sales-opportunities with the README counts and KPIs an independent sum agrees with', {
+    timeout: 240_000,
+  }, async () => {
     const r = await loadPreset(database.db, 'maven-crm-sales-opportunities', { tenant: 'Maven 测试' });
     const t = r.tenantId;
     const m = README.maven;
@@ -93,13 +131,45 @@ describe.skipIf(!present)('data-set presets', () => {
       .executeTakeFirstOrThrow();
     expect(String(closedIn2017.first).slice(0, 7)).toBe('2017-03');
 
+    // KPIs through the product, against figures computed here straight from the CSV.
+    const won = new Map<string, number>();
+    const closed = new Map<string, number>();
+    for (const o of csv) {
+      if (o.deal_stage !== 'Won' && o.deal_stage !== 'Lost') continue;
+      closed.set(o.sales_agent!, (closed.get(o.sales_agent!) ?? 0) + 1);
+      if (o.deal_stage === 'Won') won.set(o.sales_agent!, (won.get(o.sales_agent!) ?? 0) + 1);
+    }
+    const revenue = await kpi(t, 'revenue', '2017-01-01', '2017-12-31', 'rep');
+    expect(new Map(revenue.groups.map((g) => [g.label, g.value]))).toEqual(expected);
+    expect(revenue.total.value).toBe([...expected.values()].reduce((a, b) => a + b, 0));
+    expect(revenue.total.count).toBe(m.won);
+    const winRate = await kpi(t, 'win_rate', '2017-01-01', '2017-12-31', 'rep');
+    expect(winRate.total).toMatchObject({ numerator: m.won, denominator: m.won + m.lost });
+    expect(new Map(winRate.groups.map((g) => [g.label, [g.numerator, g.denominator]]))).toEqual(
+      new Map([...closed].map(([agent, n]) => [agent, [won.get(agent) ?? 0, n]])),
+    );
+    for (const g of winRate.groups)
+      expect(g.value, g.label).toBe(ratio(won.get(g.label) ?? 0, closed.get(g.label)!));
+    // By month of the close date (dates only in the data set: the same month in any time zone).
+    const byMonth = new Map<string, number>();
+    for (const o of csv)
+      if (o.deal_stage === 'Won')
+        byMonth.set(
+          o.close_date!.slice(0, 7),
+          (byMonth.get(o.close_date!.slice(0, 7)) ?? 0) + cents(o.close_value!),
+        );
+    const monthly = await kpi(t, 'revenue', '2017-01-01', '2017-12-31', 'month');
+    expect(new Map(monthly.groups.map((g) => [g.key, g.value]))).toEqual(byMonth);
+
     // Loading the same preset twice into the same tenant is refused.
     await expect(
       loadPreset(database.db, 'maven-crm-sales-opportunities', { tenant: 'Maven 测试' }),
     ).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
-  it('loads olist-marketing-funnel: every MQL a lead, every closed deal a converted lead, customer and won deal', async () => {
+  it('loads olist-marketing-funnel: every MQL a lead, every closed deal a converted lead, customer and won deal', {
+    timeout: 240_000,
+  }, async () => {
     const r = await loadPreset(database.db, 'olist-marketing-funnel', { tenant: 'Olist 测试' });
     const t = r.tenantId;
     const o = README.olist;
@@ -123,14 +193,43 @@ describe.skipIf(!present)('data-set presets', () => {
       .where('leads.notes', 'like', 'mql_id=b91cf8812365f50ff4bda4bcd6206b05%')
       .executeTakeFirstOrThrow();
     expect(String(early.closedAt) < String(early.createdAt)).toBe(true);
+
+    // The funnel's KPIs through the product, against figures computed from the CSV files.
+    const dir = join(DEFAULT_DATASETS_DIR, 'olist-marketing-funnel');
+    const read = (f: string) =>
+      parse(readFileSync(join(dir, f)), { columns: true }) as Array<Record<string, string>>;
+    const mqls = read('olist_marketing_qualified_leads_dataset.csv');
+    const deals = read('olist_closed_deals_dataset.csv');
+    const converted = new Set(deals.map((d) => d.mql_id));
+    const conversion = await kpi(t, 'lead_conversion_rate', '2017-06-01', '2018-05-31');
+    expect(conversion.total).toMatchObject({
+      numerator: mqls.filter((q) => converted.has(q.mql_id)).length,
+      denominator: mqls.length,
+    });
+    expect(conversion.total.value).toBe(ratio(o.closed, o.mqls));
+    const perMonth = new Map<string, number>();
+    for (const q of mqls)
+      perMonth.set(
+        q.first_contact_date!.slice(0, 7),
+        (perMonth.get(q.first_contact_date!.slice(0, 7)) ?? 0) + 1,
+      );
+    const leadsByMonth = await kpi(t, 'leads', '2017-06-01', '2018-05-31', 'month');
+    expect(new Map(leadsByMonth.groups.map((g) => [g.key, g.count]))).toEqual(perMonth);
+    const wonDeals = await kpi(t, 'won_deals', '2017-01-01', '2019-12-31');
+    expect(wonDeals.total.count).toBe(deals.length);
+    const revenue = await kpi(t, 'revenue', '2017-01-01', '2019-12-31');
+    expect(revenue.total.value).toBe(deals.reduce((s, d) => s + cents(d.declared_monthly_revenue!), 0));
   });
 
-  it('refuses an unknown preset and says why the payments preset cannot load yet', async () => {
+  it('refuses an unknown preset and a data-set folder that is not there', async () => {
     await expect(loadPreset(database.db, 'nope')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       field: 'preset',
     });
-    await expect(loadPreset(database.db, 'olist-ecommerce')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    // olist-ecommerce loads now (test/import-presets-payments.test.ts); a wrong folder is refused.
+    await expect(loadPreset(database.db, 'olist-ecommerce', { from: '/nonexistent' })).rejects.toMatchObject({
+      code: 'REFERENCE_NOT_FOUND',
+    });
     await expect(
       loadPreset(database.db, 'olist-marketing-funnel', { from: '/nonexistent' }),
     ).rejects.toMatchObject({ code: 'REFERENCE_NOT_FOUND' });

@@ -243,10 +243,40 @@ describe('import', () => {
     expect(again.counts).toMatchObject({ valid: 1, skipped: 1 });
   });
 
+  it('keeps the complete rows of a CSV cut off in the middle and rejects the cut row with its text', async () => {
+    const { ops, rep } = await freshOrg();
+    // unterminated.csv: the quote opened in row 2 never closes (the file was cut there).
+    const cut = (await upload(ops, 'accounts', 'unterminated.csv', fixture('unterminated.csv'))).json();
+    expect(cut.counts).toMatchObject({ total: 1, valid: 0, rejected: 1 });
+    expect(cut.rejected[0]).toMatchObject({ rowNo: 2, status: 'rejected' });
+    expect(codes(cut.rejected[0])).toEqual(['row:row_cut_off']);
+    expect(cut.rejected[0].errors[0].message).toContain('截断');
+    // leads-utf8.csv cut inside its last row: the five rows before are read as they always are
+    // (two valid, three with their own issues), the sixth is rejected as cut off.
+    const whole = fixture('leads-utf8.csv').toString('utf8');
+    const truncated = Buffer.from(whole.slice(0, whole.indexOf('杨磊,杭州青禾') + '杨磊,杭州青禾'.length));
+    const job = (await upload(rep, 'leads', 'leads-cut.csv', truncated)).json();
+    expect(job.counts).toMatchObject({ total: 6, valid: 2, rejected: 4 });
+    const rows = byRow(job);
+    expect(codes(rows.get(8))).toEqual(['row:row_cut_off']);
+    expect(rows.get(2)?.status).toBe('valid');
+    expect(codes(rows.get(7))).toEqual(['email:invalid_email']);
+    // And an open quote in the last row: the rows before it are kept as well.
+    const quoted = Buffer.from(`${whole.slice(0, whole.indexOf('杨磊'))}杨磊,"杭州青禾数据`);
+    const job2 = (await upload(rep, 'leads', 'leads-quote.csv', quoted)).json();
+    expect(job2.counts).toMatchObject({ total: 6, valid: 2, rejected: 4 });
+    expect(codes(byRow(job2).get(8))).toEqual(['row:row_cut_off']);
+    // The rejected-rows file gives the cut row back with its text, to complete and import again.
+    const file = await rep.get(`/api/imports/${job2.id}/rejected.csv`);
+    expect(file.body).toContain('杭州青禾数据');
+    const committed = (await rep.post(`/api/imports/${job2.id}/commit`)).json();
+    expect(committed.counts.created).toBe(2);
+  });
+
   it('refuses unreadable, cut-off, wrongly encoded and column-less files with clear codes', async () => {
     const { ops } = await freshOrg();
     const cases: Array<[string, string, Buffer, number, string, Record<string, unknown>?]> = [
-      ['accounts', 'unterminated.csv', fixture('unterminated.csv'), 422, 'IMPORT_FILE_UNREADABLE'],
+      ['accounts', 'cut-header.csv', Buffer.from('客户名称,"行业\n'), 422, 'IMPORT_FILE_UNREADABLE'],
       ['accounts', 'truncated.xlsx', fixture('truncated.xlsx'), 422, 'IMPORT_FILE_UNREADABLE'],
       ['accounts', 'binary.csv', fixture('binary.csv'), 422, 'IMPORT_ENCODING_INVALID'],
       [
@@ -259,7 +289,7 @@ describe('import', () => {
       ],
       ['accounts', 'missing-columns.csv', fixture('missing-columns.csv'), 422, 'IMPORT_COLUMNS_MISSING'],
       ['accounts', 'empty.csv', Buffer.from('\n\n'), 422, 'IMPORT_FILE_UNREADABLE'],
-      ['payments', 'p.csv', Buffer.from('a\n1\n'), 400, 'VALIDATION_FAILED'],
+      ['invoices', 'p.csv', Buffer.from('a\n1\n'), 400, 'VALIDATION_FAILED'],
       [
         'leads',
         'leads.csv',

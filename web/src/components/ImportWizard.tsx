@@ -25,8 +25,23 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import { downloadFile } from '../downloadFile';
 
-export type ImportEntityPath = 'leads' | 'accounts' | 'contacts' | 'deals';
-export const IMPORT_ENTITY_PATHS: readonly ImportEntityPath[] = ['leads', 'accounts', 'contacts', 'deals'];
+export type ImportEntityPath =
+  | 'leads'
+  | 'accounts'
+  | 'contacts'
+  | 'deals'
+  | 'activities'
+  | 'products'
+  | 'payments';
+export const IMPORT_ENTITY_PATHS: readonly ImportEntityPath[] = [
+  'leads',
+  'accounts',
+  'contacts',
+  'deals',
+  'activities',
+  'products',
+  'payments',
+];
 
 /** The fields an import can fill per entity (server `import-fields.ts`). */
 const IMPORT_FIELDS: Record<ImportEntityPath, readonly string[]> = {
@@ -87,6 +102,43 @@ const IMPORT_FIELDS: Record<ImportEntityPath, readonly string[]> = {
     'notes',
     'ownerId',
   ],
+  activities: [
+    'kind',
+    'subject',
+    'notes',
+    'outcome',
+    'nextStep',
+    'nextContactAt',
+    'occurredAt',
+    'durationMinutes',
+    'accountName',
+    'accountId',
+    'leadId',
+    'ownerId',
+  ],
+  products: [
+    'sku',
+    'name',
+    'productLine',
+    'spec',
+    'model',
+    'unit',
+    'listPrice',
+    'cost',
+    'currency',
+    'status',
+    'description',
+  ],
+  payments: [
+    'contractNumber',
+    'accountName',
+    'amount',
+    'receivedOn',
+    'method',
+    'reference',
+    'note',
+    'currency',
+  ],
 };
 const ENCODINGS = ['utf-8', 'gb18030', 'gbk', 'utf-16le', 'utf-16be'] as const;
 /** Cleaned enumeration values shown in the UI language (keys of the core translations). */
@@ -126,6 +178,9 @@ export interface ImportJob {
     emptyLines: number;
     formulaCells: Array<{ rowNo: number; column: string; hasValue: boolean }>;
     possibleDuplicates: Array<{ rowNo: number; otherRowNo?: number; existingId?: string; score: number }>;
+    /** Whether similar names were looked for; skipped when even blocked matching would take too long. */
+    fuzzyDuplicateCheck?: 'complete' | 'skipped_too_large' | 'not_applicable';
+    fuzzyDuplicateMessage?: string | null;
     issuesByField: Record<string, number>;
     undo?: { undone: number; changed: Array<{ rowNo: number; recordId: string }> };
   };
@@ -184,8 +239,11 @@ export function ImportWizard({
   const [saveName, setSaveName] = useState('');
   const [saving, setSaving] = useState(false);
 
+  // Fields only an import names (activity, product and payment columns) have their own labels.
   const fieldLabel = (f: string) =>
-    f === 'accountName' ? t('ops.import.accountName') : t(`fields.${f}`, { defaultValue: f });
+    f === 'accountName'
+      ? t('ops.import.accountName')
+      : t(`ops.import.fields.${f}`, { defaultValue: t(`fields.${f}`, { defaultValue: f }) });
 
   const mappings = useQuery({
     queryKey: ['import-mappings', entity],
@@ -402,7 +460,7 @@ export function ImportWizard({
                 setEntity(v);
                 setSavedMappingId(undefined);
               }}
-              options={IMPORT_ENTITY_PATHS.map((e) => ({ value: e, label: t(`menu.${e}`) }))}
+              options={IMPORT_ENTITY_PATHS.map((e) => ({ value: e, label: t(`ops.import.entities.${e}`) }))}
               data-testid="import-entity"
             />
             <Select
@@ -555,6 +613,15 @@ export function ImportWizard({
               type="info"
               showIcon
               title={t('ops.import.emptyLines', { count: job.report.emptyLines })}
+            />
+          )}
+          {job.report.fuzzyDuplicateCheck === 'skipped_too_large' && (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('ops.import.fuzzySkipped')}
+              description={job.report.fuzzyDuplicateMessage ?? undefined}
+              data-testid="import-fuzzy-skipped"
             />
           )}
           {job.report.possibleDuplicates.length > 0 && (

@@ -3,7 +3,7 @@ import { normalizeCompanyName } from '../company-name';
 import { creditCodeCheckChar, isValidCreditCode } from '../credit-code';
 import { isValidMobile, isValidPhone, normalizeMobile, normalizePhone } from '../phone';
 import { excelSerialToDate, parseDate, parseDateTime } from './dates';
-import { findDuplicatePairs } from './duplicates';
+import { blockKeys, findDuplicatePairs, findDuplicates } from './duplicates';
 import { matchEnum } from './enums';
 import { headerKey, matchHeaders } from './headers';
 import { parseInteger, parseNumber, toFen } from './numbers';
@@ -288,6 +288,39 @@ describe('fuzzy duplicate names', () => {
     const recall = tp / (tp + fn);
     expect(precision).toBeGreaterThanOrEqual(0.9);
     expect(recall).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('blocks names without losing a match of the labelled sample, and reports a skipped check', () => {
+    const names = [...new Set([...LABELLED.map(([a]) => a), ...LABELLED.map(([, b]) => b)])];
+    const norm = names.map((n) => normalizeCompanyName(n));
+    // Every pair all-pairs matching finds (same normalised name, or similar enough and of
+    // lengths within a third of each other, the pre-filter matching always had) …
+    // A row is paired with the first row of its name; different names by their first rows.
+    const expected: string[] = [];
+    const len = (i: number) => [...norm[i]!].length;
+    const first = (i: number) => norm.indexOf(norm[i]!) === i;
+    for (let i = 0; i < names.length; i++)
+      for (let j = i + 1; j < names.length; j++)
+        if (
+          first(i) &&
+          (norm[i] === norm[j] ||
+            (first(j) &&
+              Math.abs(len(i) - len(j)) <= Math.max(2, len(i) / 3) &&
+              nameSimilarity(norm[i]!, norm[j]!) >= FUZZY_NAME_THRESHOLD))
+        )
+          expected.push(`${i}:${j}`);
+    // … blocked matching finds too, with far fewer comparisons.
+    const { pairs, fuzzy } = findDuplicates(names.map((name) => ({ name })));
+    expect(pairs.map((p) => `${p.first}:${p.second}`).sort()).toEqual(expected.sort());
+    expect(fuzzy.status).toBe('complete');
+    expect(fuzzy.comparisons).toBeLessThan((names.length * (names.length - 1)) / 4);
+    expect(blockKeys('深圳大疆创新科技')).toEqual(['深圳', '圳大', '深大']);
+    expect(
+      findDuplicates(
+        names.map((name) => ({ name })),
+        { budget: 0 },
+      ).fuzzy.status,
+    ).toBe('skipped_too_large');
   });
 
   it('finds exact key duplicates and fuzzy name duplicates inside a file', () => {

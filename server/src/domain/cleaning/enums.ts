@@ -61,6 +61,30 @@ export const ENUM_LABELS: Record<string, Record<string, readonly string[]>> = {
     JPY: ['日元', '日币'],
   },
   productStatus: { active: ['在售', '启用', '上架', '有效'], inactive: ['停售', '停用', '下架', '无效'] },
+  paymentMethod: {
+    bank_transfer: [
+      '银行转账',
+      '转账',
+      '电汇',
+      '汇款',
+      '网银',
+      '对公转账',
+      'bank transfer',
+      'wire',
+      'transfer',
+    ],
+    acceptance_bill: [
+      '承兑汇票',
+      '银行承兑',
+      '银行承兑汇票',
+      '商业承兑',
+      '商业承兑汇票',
+      '汇票',
+      'acceptance bill',
+      'bill',
+    ],
+    other: ['其他', '其它', '现金', '支票', 'cash', 'cheque', 'check'],
+  },
 };
 
 /** The enum key for a label (or the key itself, any case); undefined when nothing matches. */

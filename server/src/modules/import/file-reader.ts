@@ -14,7 +14,7 @@ export interface Table {
   encoding: string | null;
   headers: string[];
   /** Data rows (empty lines already left out), each with its 1-based line/row number in the file. */
-  rows: Array<{ rowNo: number; cells: string[] }>;
+  rows: Array<{ rowNo: number; cells: string[]; cutOff?: { reason: string } }>;
   emptyLines: number;
   /** Cells that held a formula: their computed value is used, or none when there was none. */
   formulaCells: Array<{ rowNo: number; column: string; hasValue: boolean }>;
@@ -87,30 +87,71 @@ function isEmptyRow(cells: string[]): boolean {
   return cells.every((c) => !c.trim());
 }
 
+/**
+ * A CSV cut off in the middle (an unterminated quote, or a last line without its end and with
+ * fewer cells than the header) keeps its complete rows; the cut row is marked `cutOff` and
+ * becomes a rejected row with its text, so nothing of the file is silently lost.
+ */
 function readCsv(buf: Buffer, forcedEncoding?: string): Table {
   const { text, encoding } = decodeText(buf, forcedEncoding);
-  let records: string[][];
+  const delimiter = guessDelimiter(text);
+  const records: string[][] = [];
+  let parsedBytes = 0;
+  let cut: { cells: string[]; reason: string } | undefined;
   try {
-    records = parse(text, {
+    parse(text, {
       relax_column_count: true,
       skip_empty_lines: false,
       info: false,
-      delimiter: guessDelimiter(text),
-    }) as string[][];
+      delimiter,
+      on_record: (record: string[], context: { bytes: number }) => {
+        records.push(record);
+        parsedBytes = context.bytes;
+        return null;
+      },
+    });
   } catch (err) {
     const e = err as { code?: string; lines?: number; message?: string };
-    const reason =
-      e.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? `unterminated quote from line ${e.lines ?? '?'} (the file seems cut off)`
-        : `${e.code ?? 'CSV'} at line ${e.lines ?? '?'}`;
-    throw new AppError('IMPORT_FILE_UNREADABLE', { field: 'file', params: { reason }, cause: err });
+    if (e.code !== 'CSV_QUOTE_NOT_CLOSED') {
+      const reason = `${e.code ?? 'CSV'} at line ${e.lines ?? '?'}`;
+      throw new AppError('IMPORT_FILE_UNREADABLE', { field: 'file', params: { reason }, cause: err });
+    }
+    const rest = Buffer.from(text, 'utf8').subarray(parsedBytes).toString('utf8');
+    const line = text.slice(0, text.length - rest.length).split('\n').length;
+    cut = { cells: lenientCells(rest, delimiter), reason: `unterminated quote from line ${line}` };
   }
-  return toTable(
-    'csv',
-    encoding,
-    records.map((cells, i) => ({ rowNo: i + 1, cells })),
-    [],
+  const endsLine = /[\r\n]$/.test(text);
+  const headerWidth = records.find((r) => !isEmptyRow(r))?.length ?? 0;
+  const last = records[records.length - 1];
+  if (!cut && !endsLine && records.length > 1 && last && !isEmptyRow(last) && last.length < headerWidth) {
+    // The last line stops short of its columns and of its line end: the file was cut there.
+    records.pop();
+    cut = { cells: last, reason: `last line has ${last.length} of ${headerWidth} columns and no line end` };
+  }
+  if (cut && !records.some((r) => !isEmptyRow(r))) {
+    // Not even the header line is whole: nothing can be read.
+    throw new AppError('IMPORT_FILE_UNREADABLE', { field: 'file', params: { reason: cut.reason } });
+  }
+  const all: Array<{ rowNo: number; cells: string[]; cutOff?: { reason: string } }> = records.map(
+    (cells, i) => ({ rowNo: i + 1, cells }),
   );
+  if (cut) all.push({ rowNo: records.length + 1, cells: cut.cells, cutOff: { reason: cut.reason } });
+  return toTable('csv', encoding, all, []);
+}
+
+/** The cells of a cut-off row as far as they go (its open quote closed), or its whole text. */
+function lenientCells(rest: string, delimiter: string): string[] {
+  try {
+    const [first] = parse(`${rest.replace(/[\r\n]+$/, '')}"`, {
+      relax_column_count: true,
+      relax_quotes: true,
+      delimiter,
+    }) as string[][];
+    if (first?.length) return first;
+  } catch {
+    // fall through: the text as one cell
+  }
+  return [rest.trim()];
 }
 
 /** Comma unless the header line has more semicolons or tabs (European Excel, TSV). */
@@ -124,7 +165,7 @@ function guessDelimiter(text: string): string {
 function toTable(
   format: TableFormat,
   encoding: string | null,
-  all: Array<{ rowNo: number; cells: string[] }>,
+  all: Array<{ rowNo: number; cells: string[]; cutOff?: { reason: string } }>,
   formulaCells: Table['formulaCells'],
 ): Table {
   let headerIndex = all.findIndex((r) => !isEmptyRow(r.cells));

@@ -6,6 +6,9 @@ import { AppError, type FieldIssue } from '../../shared/errors';
 import type { Locale } from '../../shared/locale';
 import { errorMessage } from '../../shared/messages';
 import { appendAuditEvent } from '../audit/audit.repository';
+import { refreshContractOrders } from '../orders/order.service';
+import type { ReceiptInput } from '../payments/payment.schemas';
+import { recordReceiptIn } from '../payments/payment.service';
 import { updateIfVersion } from '../records/record.repository';
 import { insertRecord } from '../records/record.service';
 import type { HookContext } from '../records/record-definition';
@@ -21,6 +24,7 @@ import {
   updateRow,
 } from './import.repository';
 import { entitySpec, type ImportJobView, type ImportReport, jobView, loadJobOrThrow } from './import.service';
+import type { ImportSpec } from './import-fields';
 
 const BATCH = 100;
 
@@ -71,7 +75,8 @@ export async function commitImport(
  */
 export async function beginCommit(database: Database, actor: Actor, id: string): Promise<ImportJobRow> {
   const job = await loadJobOrThrow(database.db, actor, id);
-  entitySpec(job.entity);
+  const spec = entitySpec(job.entity);
+  if (spec.roles && !spec.roles.includes(actor.role)) throw new AppError('FORBIDDEN');
   const now = new Date().toISOString();
   const started =
     (await transitionJob(database.db, job.id, 'validated', 'running', now)) ||
@@ -100,12 +105,14 @@ export async function runCommit(
       after = batch[batch.length - 1]!.rowNo;
       let outcome: Outcome;
       try {
-        outcome = await db.transaction().execute((trx) => importBatch(trx, actor, spec.def, batch));
+        outcome = await db.transaction().execute((trx) => importBatch(trx, database, actor, spec, batch));
       } catch {
         outcome = { created: [], skipped: 0, rejected: 0 };
         for (const row of batch) {
           try {
-            const one = await db.transaction().execute((trx) => importBatch(trx, actor, spec.def, [row]));
+            const one = await db
+              .transaction()
+              .execute((trx) => importBatch(trx, database, actor, spec, [row]));
             outcome.created.push(...one.created);
             outcome.skipped += one.skipped;
           } catch (err) {
@@ -118,12 +125,15 @@ export async function runCommit(
         }
       }
       // The version each record has right after its import: undo deletes only unchanged ones.
-      const versions = await findRecordVersions(
-        db,
-        spec.def.table,
-        actor.tenantId,
-        outcome.created.map((c) => c.recordId),
-      );
+      // Receipts have no versions: they are never edited, so each is as imported (version 1).
+      const versions = spec.def
+        ? await findRecordVersions(
+            db,
+            spec.def.table,
+            actor.tenantId,
+            outcome.created.map((c) => c.recordId),
+          )
+        : new Map<string, { version: number }>();
       for (const c of outcome.created) {
         await updateRow(db, c.rowId, { recordVersion: versions.get(c.recordId)?.version ?? 1 });
       }
@@ -166,8 +176,9 @@ interface Outcome {
 
 async function importBatch(
   trx: Kysely<DB>,
+  database: Database,
   actor: Actor,
-  def: Parameters<typeof insertRecord>[1],
+  spec: ImportSpec,
   rows: ImportRowRow[],
 ): Promise<Outcome> {
   const ctx: HookContext = { actor, now: new Date().toISOString(), trx };
@@ -185,7 +196,11 @@ async function importBatch(
       out.skipped++;
       continue;
     }
-    const record = await insertRecord(ctx, def, JSON.parse(row.input ?? '{}'));
+    const input = JSON.parse(row.input ?? '{}');
+    // The API's own create path: insertRecord for records, recordReceiptIn for payments.
+    const record = spec.def
+      ? await insertRecord(ctx, spec.def, input)
+      : await recordReceiptIn(trx, database.dialect, actor, input as ReceiptInput);
     await updateRow(trx, row.id, { status: 'imported', recordId: record.id });
     imported.add(row.fingerprint);
     out.created.push({ rowId: row.id, recordId: record.id });
@@ -203,6 +218,8 @@ export async function undoImport(database: Database, actor: Actor, id: string): 
   if (job.status !== 'committed')
     throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
   const spec = entitySpec(job.entity);
+  if (spec.roles && !spec.roles.includes(actor.role)) throw new AppError('FORBIDDEN');
+  if (!spec.def) return undoReceipts(database, actor, job);
   const table = spec.def.table;
   await db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
@@ -248,4 +265,56 @@ export async function undoImport(database: Database, actor: Actor, id: string): 
     await updateJob(trx, job.id, { undoneAt: now, updatedAt: now, report: JSON.stringify(report) });
   });
   return jobView(db, actor, await loadJobOrThrow(db, actor, id));
+}
+
+/**
+ * Undoes a payments import in one transaction. Receipts are never edited, so each one the import
+ * created is removed (with an audit event on its contract, as recording it had) and the
+ * contract's orders are re-evaluated (a contract no longer paid in full reopens its order).
+ */
+async function undoReceipts(database: Database, actor: Actor, job: ImportJobRow): Promise<ImportJobView> {
+  const { db } = database;
+  await db.transaction().execute(async (trx) => {
+    const now = new Date().toISOString();
+    if (!(await transitionJob(trx, job.id, 'committed', 'undone', now))) {
+      throw new AppError('INVALID_STATE', { params: { reason: 'import changed meanwhile' } });
+    }
+    const rows = await findRows(trx, job.id, { status: ['imported'] });
+    const changed: Array<{ rowNo: number; recordId: string }> = [];
+    const contracts = new Set<string>();
+    let undone = 0;
+    for (const row of rows) {
+      const receipt = await trx
+        .selectFrom('receipts')
+        .select(['id', 'contractId', 'amount', 'receivedOn'])
+        .where('tenantId', '=', actor.tenantId)
+        .where('id', '=', row.recordId!)
+        .executeTakeFirst();
+      if (!receipt) {
+        changed.push({ rowNo: row.rowNo, recordId: row.recordId! });
+        continue;
+      }
+      await trx.deleteFrom('receipts').where('id', '=', receipt.id).execute();
+      await appendAuditEvent(trx, {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        entity: 'contract',
+        entityId: receipt.contractId,
+        action: 'update',
+        changes: {
+          note: `receipt ${receipt.id} removed: ${receipt.amount} 分 on ${receipt.receivedOn}, import ${job.id} undone`,
+        },
+        at: now,
+      });
+      contracts.add(receipt.contractId);
+      await updateRow(trx, row.id, { status: 'undone' });
+      undone++;
+    }
+    for (const contractId of contracts)
+      await refreshContractOrders(trx, actor.tenantId, contractId, actor.userId);
+    const report = JSON.parse(job.report) as ImportReport;
+    report.undo = { undone, changed };
+    await updateJob(trx, job.id, { undoneAt: now, updatedAt: now, report: JSON.stringify(report) });
+  });
+  return jobView(db, actor, await loadJobOrThrow(db, actor, job.id));
 }

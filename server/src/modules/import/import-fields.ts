@@ -3,6 +3,7 @@ import { activityDefinition } from '../activities/activity.definition';
 import { contactDefinition } from '../contacts/contact.definition';
 import { dealDefinition } from '../deals/deal.definition';
 import { leadDefinition } from '../leads/lead.definition';
+import { receiptInputSchema } from '../payments/payment.schemas';
 import { productDefinition } from '../products/product.definition';
 import type { RecordDefinition } from '../records/record-definition';
 
@@ -21,6 +22,8 @@ export type FieldKind =
   | 'datetime'
   | `enum:${string}`
   | 'accountRef'
+  | 'contractRef'
+  | 'accountContractRef'
   | 'owner';
 
 export interface ImportField {
@@ -38,6 +41,25 @@ export interface ImportEntity {
   required: Record<string, string[]>;
   /** Keys for duplicate detection, by field. */
   keys?: { name?: string; mobile?: string; creditCode?: string; email?: string };
+}
+
+/** Any importable entity: a record (with its definition) or a payment (receipt, 回款记录). */
+export interface ImportSpec {
+  entity: string;
+  /** Records only: the definition whose create path (insertRecord) an imported row takes. */
+  def?: RecordDefinition;
+  /** What validates a row's cleaned input: the create schema the API takes. */
+  schema: RecordDefinition['createSchema'];
+  fields: Record<string, ImportField>;
+  required: Record<string, string[]>;
+  keys?: ImportEntity['keys'];
+  /** Roles that may import it (default: anyone who may create the records). */
+  roles?: readonly string[];
+  /**
+   * Identical rows in one file are separate records (two receipts of the same amount on the
+   * same day): the fingerprint counts the occurrence, so the same file twice is still skipped.
+   */
+  repeatable?: boolean;
 }
 
 const f = (kind: FieldKind, ...synonyms: string[]): ImportField => ({ kind, synonyms });
@@ -115,7 +137,7 @@ const ACCOUNT_REF: ImportField = {
 const CURRENCY = f('enum:currency', '币种', '货币', 'currency');
 
 function requiredOf(
-  def: RecordDefinition,
+  def: { createSchema: { shape: Record<string, unknown> } },
   alternatives: Record<string, string[]> = {},
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -319,8 +341,92 @@ export const IMPORT_ENTITIES: Record<string, ImportEntity> = {
   },
 };
 
-export const IMPORTABLE = Object.keys(IMPORT_ENTITIES) as [string, ...string[]];
+/**
+ * Receipts (回款记录): matched to a signed contract by its number (合同编号), or by the customer
+ * when the customer has exactly one signed contract; recorded by the payments module's own path
+ * (recordReceiptIn), so the plan, overpayment and order checks are the API's.
+ */
+export const PAYMENT_IMPORT: ImportSpec = {
+  entity: 'receipt',
+  schema: receiptInputSchema,
+  fields: {
+    contractNumber: {
+      kind: 'contractRef',
+      target: 'contractId',
+      synonyms: ['合同编号', '合同号', '合同编码', '合同', 'contract', 'contract number', 'contract no'],
+    },
+    accountName: {
+      kind: 'accountContractRef',
+      target: 'contractId',
+      synonyms: ['客户名称', '公司名称', '付款单位', '付款方', '客户', 'customer', 'account', 'payer'],
+    },
+    amount: f(
+      'money',
+      '回款金额',
+      '收款金额',
+      '到账金额',
+      '实收金额',
+      '回款额',
+      '金额',
+      'amount',
+      'payment amount',
+      'amount received',
+      'payment value',
+    ),
+    receivedOn: f(
+      'date',
+      '收款日期',
+      '回款日期',
+      '到账日期',
+      '付款日期',
+      '日期',
+      'received on',
+      'payment date',
+      'date received',
+      'date',
+    ),
+    method: f(
+      'enum:paymentMethod',
+      '付款方式',
+      '收款方式',
+      '回款方式',
+      '支付方式',
+      'method',
+      'payment method',
+      'payment type',
+    ),
+    reference: f(
+      'text',
+      '流水号',
+      '银行流水号',
+      '交易流水号',
+      '回单号',
+      '凭证号',
+      'reference',
+      'transaction id',
+      'reference no',
+    ),
+    note: NOTES,
+    currency: CURRENCY,
+  },
+  required: requiredOf(
+    { createSchema: receiptInputSchema },
+    { contractId: ['contractNumber', 'accountName'] },
+  ),
+  roles: ['finance', 'admin'],
+  repeatable: true,
+};
 
-export function synonymsOf(spec: ImportEntity): Record<string, readonly string[]> {
+/** Every importable entity by its path name (records and payments). */
+export const IMPORT_SPECS: Record<string, ImportSpec> = {
+  ...Object.fromEntries(
+    Object.entries(IMPORT_ENTITIES).map(([k, e]) => [k, { ...e, schema: e.def.createSchema }]),
+  ),
+  payments: PAYMENT_IMPORT,
+};
+
+export const IMPORTABLE = Object.keys(IMPORT_SPECS) as [string, ...string[]];
+
+export function synonymsOf(spec: ImportSpec): Record<string, readonly string[]> {
   return Object.fromEntries(Object.entries(spec.fields).map(([k, v]) => [k, v.synonyms]));
 }

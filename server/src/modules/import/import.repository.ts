@@ -157,6 +157,32 @@ export async function findVisibleAccountNames(db: Kysely<DB>, actor: Actor): Pro
   return new Map(rows.map((r) => [r.nameNorm, r.id]));
 }
 
+/** Signed contracts the importer can see, by number (upper case) and by the customer's normalised name. */
+export async function findVisibleSignedContracts(
+  db: Kysely<DB>,
+  actor: Actor,
+): Promise<{ byNumber: Map<string, string>; byAccount: Map<string, string[]> }> {
+  const rows = await scopeQuery(
+    db
+      .selectFrom('contracts')
+      .innerJoin('accounts', 'accounts.id', 'contracts.accountId')
+      .select(['contracts.id', 'contracts.number', 'accounts.nameNorm']),
+    actor,
+    'contracts',
+  )
+    .where('contracts.deletedAt', 'is', null)
+    .where('contracts.signedVersion', 'is not', null)
+    .orderBy('contracts.id')
+    .execute();
+  const byNumber = new Map<string, string>();
+  const byAccount = new Map<string, string[]>();
+  for (const r of rows) {
+    byNumber.set(r.number.toUpperCase(), r.id);
+    byAccount.set(r.nameNorm, [...(byAccount.get(r.nameNorm) ?? []), r.id]);
+  }
+  return { byNumber, byAccount };
+}
+
 export async function findActiveUserKeys(db: Kysely<DB>, tenantId: string): Promise<Map<string, string>> {
   const rows = await db
     .selectFrom('users')

@@ -5,7 +5,7 @@ import { IMPORTABLE } from './import-fields';
 const mappingSchema = z.record(z.string().max(200), z.string().max(64).nullable());
 
 export const createImportInputSchema = z.strictObject({
-  entity: z.enum(IMPORTABLE).describe('accounts, leads, contacts, deals, activities or products'),
+  entity: z.enum(IMPORTABLE).describe('accounts, leads, contacts, deals, activities, products or payments'),
   fileName: z.string().trim().min(1).max(255),
   contentBase64: z.string().min(1).describe('The file (CSV or XLSX), base64-encoded'),
   encoding: z.enum(ENCODINGS).optional().describe('CSV encoding; detected when left out'),

@@ -4,12 +4,17 @@ import type { Actor } from '../../auth/actor';
 import { ROLE_POLICIES } from '../../auth/roles';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
-import { bestFuzzyMatch, type DuplicateKeys, findDuplicatePairs } from '../../domain/cleaning/duplicates';
+import {
+  type DuplicateKeys,
+  FUZZY_COMPARISON_BUDGET,
+  type FuzzyCheck,
+  FuzzyNameIndex,
+  findDuplicates as findDuplicatesInFile,
+} from '../../domain/cleaning/duplicates';
 import { matchHeaders } from '../../domain/cleaning/headers';
 import { normalizeCompanyName } from '../../domain/company-name';
 import { AppError, type FieldIssue } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import { issueMessage } from '../../shared/messages';
 import { findDuplicateCustomers } from '../duplicates/duplicate.repository';
 import { readTable, type Table } from './file-reader';
 import {
@@ -19,19 +24,28 @@ import {
   findMapping,
   findRows,
   findVisibleAccountNames,
+  findVisibleSignedContracts,
   type ImportJobRow,
   type ImportRowRow,
   insertJob,
   insertRows,
   upsertMapping,
 } from './import.repository';
-import { IMPORT_ENTITIES, type ImportEntity, synonymsOf } from './import-fields';
+import { IMPORT_SPECS, type ImportSpec, synonymsOf } from './import-fields';
+import { importIssueMessage, importNote } from './import-messages';
 import { type Lookups, mapRow } from './row-mapper';
 
 /** Largest file accepted (bytes); `IMPORT_MAX_BYTES` overrides the default of 20 MiB. */
 export const IMPORT_MAX_BYTES = Number(process.env.IMPORT_MAX_BYTES ?? 20 * 1024 * 1024);
-/** Pairwise fuzzy name matching stays below this many comparisons (about 2,000 names, a few seconds). */
-const FUZZY_BUDGET = 2_000_000;
+/**
+ * Fuzzy name matching (blocked: only names sharing their first or last two characters are
+ * compared) stays below this many comparisons, in the file and against the database; above it
+ * the report says the check was skipped. `IMPORT_FUZZY_BUDGET` overrides the default.
+ */
+function fuzzyBudget(): number {
+  const v = Number(process.env.IMPORT_FUZZY_BUDGET);
+  return Number.isFinite(v) && v >= 0 && process.env.IMPORT_FUZZY_BUDGET ? v : FUZZY_COMPARISON_BUDGET;
+}
 
 export interface PrepareImportInput {
   entity: string;
@@ -48,12 +62,19 @@ export interface ImportReport {
   emptyLines: number;
   formulaCells: Table['formulaCells'];
   possibleDuplicates: Array<{ rowNo: number; otherRowNo?: number; existingId?: string; score: number }>;
+  /**
+   * Whether fuzzy (similar-name) duplicates were looked for: `complete`, `skipped_too_large` (too
+   * many comparisons even after blocking; exact duplicates are still checked) or
+   * `not_applicable` (the entity has no name key).
+   */
+  fuzzyDuplicateCheck: 'complete' | 'skipped_too_large' | 'not_applicable';
+  fuzzy?: { inFile: FuzzyCheck; database: FuzzyCheck; budget: number };
   issuesByField: Record<string, number>;
   undo?: { undone: number; changed: Array<{ rowNo: number; recordId: string }> };
 }
 
-export function entitySpec(entity: string): ImportEntity {
-  const spec = IMPORT_ENTITIES[entity];
+export function entitySpec(entity: string): ImportSpec {
+  const spec = IMPORT_SPECS[entity];
   if (!spec) {
     throw new AppError('VALIDATION_FAILED', {
       field: 'entity',
@@ -61,7 +82,7 @@ export function entitySpec(entity: string): ImportEntity {
         {
           field: 'entity',
           code: 'invalid_value',
-          params: { allowed: Object.keys(IMPORT_ENTITIES).join(', ') },
+          params: { allowed: Object.keys(IMPORT_SPECS).join(', ') },
         },
       ],
     });
@@ -90,7 +111,7 @@ export async function loadJobOrThrow(db: Kysely<DB>, actor: Actor, id: string): 
 async function resolveMapping(
   db: Kysely<DB>,
   actor: Actor,
-  spec: ImportEntity,
+  spec: ImportSpec,
   entity: string,
   headers: string[],
   input: PrepareImportInput,
@@ -124,23 +145,27 @@ async function resolveMapping(
   return { mapping, unknown };
 }
 
-function missingColumns(spec: ImportEntity, mapping: Record<string, string | null>): string[] {
+function missingColumns(spec: ImportSpec, mapping: Record<string, string | null>): string[] {
   const mapped = new Set(Object.values(mapping).filter(Boolean));
   return Object.values(spec.required)
     .filter((alternatives) => !alternatives.some((f) => mapped.has(f)))
     .map((alternatives) => alternatives[0]!);
 }
 
-async function buildLookups(db: Kysely<DB>, actor: Actor, spec: ImportEntity): Promise<Lookups> {
-  const needsAccounts = Object.values(spec.fields).some((f) => f.kind === 'accountRef');
+async function buildLookups(db: Kysely<DB>, actor: Actor, spec: ImportSpec): Promise<Lookups> {
+  const kinds = new Set(Object.values(spec.fields).map((f) => f.kind));
   return {
-    accountsByName: needsAccounts ? await findVisibleAccountNames(db, actor) : new Map(),
+    accountsByName: kinds.has('accountRef') ? await findVisibleAccountNames(db, actor) : new Map(),
     usersByKey: await findActiveUserKeys(db, actor.tenantId),
+    contracts:
+      kinds.has('contractRef') || kinds.has('accountContractRef')
+        ? await findVisibleSignedContracts(db, actor)
+        : undefined,
     timeOffset: '+08:00',
   };
 }
 
-function keysOf(spec: ImportEntity, input: Record<string, unknown>): DuplicateKeys {
+function keysOf(spec: ImportSpec, input: Record<string, unknown>): DuplicateKeys {
   const k = spec.keys ?? {};
   const get = (f?: string) => (f && typeof input[f] === 'string' ? (input[f] as string) : null);
   return { name: get(k.name), mobile: get(k.mobile), creditCode: get(k.creditCode), email: get(k.email) };
@@ -153,6 +178,7 @@ function keysOf(spec: ImportEntity, input: Record<string, unknown>): DuplicateKe
 export async function prepareImport(database: Database, actor: Actor, input: PrepareImportInput) {
   const { db } = database;
   const spec = entitySpec(input.entity);
+  if (spec.roles && !spec.roles.includes(actor.role)) throw new AppError('FORBIDDEN');
   assertFileSize(input.content.length);
   const table = await readTable(input.fileName, input.content, { encoding: input.encoding });
   const { mapping, unknown } = await resolveMapping(db, actor, spec, input.entity, table.headers, input);
@@ -183,6 +209,15 @@ export async function prepareImport(database: Database, actor: Actor, input: Pre
     cells: r.cells,
     ...mapRow(spec, mapping, table.headers, r.cells, lookups),
   }));
+  if (spec.repeatable) {
+    // Identical rows are separate records (two equal receipts on one day): number the occurrences.
+    const seen = new Map<string, number>();
+    for (const m of mapped) {
+      const n = (seen.get(m.fingerprint) ?? 0) + 1;
+      seen.set(m.fingerprint, n);
+      if (n > 1) m.fingerprint = occurrenceFingerprint(m.fingerprint, n);
+    }
+  }
   for (const fc of table.formulaCells) {
     if (fc.hasValue) continue;
     const row = mapped.find((m) => m.rowNo === fc.rowNo);
@@ -194,6 +229,7 @@ export async function prepareImport(database: Database, actor: Actor, input: Pre
     emptyLines: table.emptyLines,
     formulaCells: table.formulaCells,
     possibleDuplicates: [],
+    fuzzyDuplicateCheck: 'not_applicable',
     issuesByField: {},
   };
 
@@ -210,6 +246,16 @@ export async function prepareImport(database: Database, actor: Actor, input: Pre
     seenFingerprint.add(m.fingerprint);
   }
   await findDuplicates(db, actor, spec, mapped, status, report);
+  for (const [i, r] of table.rows.entries()) {
+    // The row where a cut-off file stops: rejected with its text (only the cut is reported:
+    // what else is wrong with it follows from the cut), the rows before it kept.
+    if (!r.cutOff) continue;
+    mapped[i]!.issues = [
+      { field: 'row', code: 'row_cut_off', params: { row: r.rowNo, reason: r.cutOff.reason } },
+    ];
+    status.delete(i);
+    report.possibleDuplicates = report.possibleDuplicates.filter((d) => d.rowNo !== r.rowNo);
+  }
   const rows: ImportRowRow[] = mapped.map((m, i) => {
     const s = status.get(i) ?? (m.issues.length ? 'rejected' : 'valid');
     if (s === 'rejected')
@@ -267,7 +313,7 @@ export async function prepareImport(database: Database, actor: Actor, input: Pre
 async function findDuplicates(
   db: Kysely<DB>,
   actor: Actor,
-  spec: ImportEntity,
+  spec: ImportSpec,
   mapped: Array<{ rowNo: number; input: Record<string, unknown>; issues: FieldIssue[] }>,
   status: Map<number, string>,
   report: ImportReport,
@@ -276,10 +322,10 @@ async function findDuplicates(
   const candidates = mapped
     .map((m, i) => ({ i, keys: keysOf(spec, m.input) }))
     .filter((c) => status.get(c.i) !== 'skipped');
-  const budgetOk = candidates.length ** 2 / 2 <= FUZZY_BUDGET;
-  const pairs = findDuplicatePairs(
+  const budget = fuzzyBudget();
+  const { pairs, fuzzy: inFile } = findDuplicatesInFile(
     candidates.map((c) => c.keys),
-    budgetOk ? undefined : 2, // a threshold above 1 switches fuzzy matching off for very large files
+    { budget },
   );
   for (const p of pairs) {
     const a = candidates[p.first]!;
@@ -305,7 +351,19 @@ async function findDuplicates(
           .where('deletedAt', 'is', null)
           .execute()
       : [];
-  const fuzzyOk = existing.length * candidates.length <= FUZZY_BUDGET;
+  const index = new FuzzyNameIndex(existing);
+  const names = candidates.flatMap((c) => (c.keys.name ? [c.keys.name] : []));
+  const dbComparisons = spec.keys.name ? index.comparisonsFor(names) : 0;
+  const database: FuzzyCheck = {
+    status: dbComparisons > budget ? 'skipped_too_large' : 'complete',
+    comparisons: dbComparisons,
+  };
+  if (spec.keys.name) {
+    report.fuzzy = { inFile, database, budget };
+    report.fuzzyDuplicateCheck =
+      inFile.status === 'complete' && database.status === 'complete' ? 'complete' : 'skipped_too_large';
+  }
+  const fuzzyOk = database.status === 'complete';
   for (const c of candidates) {
     const m = mapped[c.i]!;
     if (m.issues.length) continue;
@@ -326,11 +384,15 @@ async function findDuplicates(
       continue;
     }
     if (fuzzyOk && c.keys.name) {
-      const best = bestFuzzyMatch(c.keys.name, existing);
+      const best = index.best(c.keys.name);
       if (best)
         report.possibleDuplicates.push({ rowNo: m.rowNo, existingId: best.id, score: round(best.score) });
     }
   }
+}
+
+function occurrenceFingerprint(fingerprint: string, n: number): string {
+  return createHash('sha256').update(`${fingerprint}#${n}`).digest('hex').slice(0, 40);
 }
 
 function round(n: number): number {
@@ -339,7 +401,7 @@ function round(n: number): number {
 
 /** field → the header the user's file names it by (messages speak the file's language). */
 export function headerLabels(job: Pick<ImportJobRow, 'entity' | 'mapping'>): Map<string, string> {
-  const spec = IMPORT_ENTITIES[job.entity];
+  const spec = IMPORT_SPECS[job.entity];
   const labels = new Map<string, string>();
   for (const [header, field] of Object.entries(JSON.parse(job.mapping) as Record<string, string | null>)) {
     if (!field) continue;
@@ -354,7 +416,7 @@ export function localiseIssues(raw: string | null, actor: Actor, labels = new Ma
   const issues = raw ? (JSON.parse(raw) as FieldIssue[]) : [];
   return issues.map((i) => ({
     ...i,
-    message: issueMessage(i.code, labels.get(i.field) ?? i.field, i.params ?? {}, actor.locale),
+    message: importIssueMessage(i.code, labels.get(i.field) ?? i.field, i.params ?? {}, actor.locale),
   }));
 }
 
@@ -388,7 +450,7 @@ export async function jobView(db: Kysely<DB>, actor: Actor, job: ImportJobRow) {
       created: job.createdRows,
     },
     progress: { done: job.doneRows, total: job.validRows },
-    report: JSON.parse(job.report) as ImportReport,
+    report: reportView(JSON.parse(job.report) as ImportReport, actor),
     preview: preview.map(rowView),
     rejected: rejected.map(rowView),
     createdBy: job.createdBy,
@@ -396,6 +458,27 @@ export async function jobView(db: Kysely<DB>, actor: Actor, job: ImportJobRow) {
     committedAt: job.committedAt,
     undoneAt: job.undoneAt,
   };
+}
+
+/** The stored report plus, in the caller's language, what the fuzzy duplicate check did. */
+function reportView(report: ImportReport, actor: Actor) {
+  const check = report.fuzzyDuplicateCheck ?? 'not_applicable';
+  const f = report.fuzzy;
+  const fuzzyDuplicateMessage =
+    check === 'not_applicable' || !f
+      ? null
+      : check === 'complete'
+        ? importNote(
+            'fuzzy_complete',
+            { comparisons: f.inFile.comparisons + f.database.comparisons },
+            actor.locale,
+          )
+        : importNote(
+            'fuzzy_skipped_too_large',
+            { comparisons: Math.max(f.inFile.comparisons, f.database.comparisons), budget: f.budget },
+            actor.locale,
+          );
+  return { ...report, fuzzyDuplicateCheck: check, fuzzyDuplicateMessage };
 }
 
 export type ImportJobView = Awaited<ReturnType<typeof jobView>>;

@@ -7,7 +7,7 @@ import { normalizeCompanyName } from '../../domain/company-name';
 import { isValidMobile, isValidPhone } from '../../domain/phone';
 import type { FieldIssue } from '../../shared/errors';
 import { toFieldIssues } from '../../shared/validation';
-import type { ImportEntity } from './import-fields';
+import type { ImportSpec } from './import-fields';
 
 // One spreadsheet row → the record input the API would take, cleaned field by field, then
 // validated by the entity's own create schema, so that import and API accept the same records.
@@ -17,6 +17,8 @@ export interface Lookups {
   accountsByName: Map<string, string>;
   /** user name or e-mail (lower case) → user id (active users of the tenant) */
   usersByKey: Map<string, string>;
+  /** contract number (upper case) → contract id; customer's normalised name → its contract ids (signed contracts the importer can see) */
+  contracts?: { byNumber: Map<string, string>; byAccount: Map<string, string[]> };
   timeOffset: string;
 }
 
@@ -31,7 +33,7 @@ function issueFor(field: string, code: string, params?: Record<string, string | 
 }
 
 export function mapRow(
-  spec: ImportEntity,
+  spec: ImportSpec,
   mapping: Record<string, string | null>,
   headers: string[],
   cells: string[],
@@ -40,6 +42,7 @@ export function mapRow(
   const input: Record<string, unknown> = {};
   const issues: FieldIssue[] = [];
   const badFields = new Set<string>();
+  let byCustomer: { field: string; target: string; raw: string } | undefined;
   headers.forEach((header, i) => {
     const field = mapping[header];
     if (!field) return;
@@ -92,6 +95,16 @@ export function mapRow(
         else input[target] = id;
         break;
       }
+      case 'contractRef': {
+        const id = lookups.contracts?.byNumber.get(raw.toUpperCase());
+        if (!id) bad('not_found_by_name', { value: raw });
+        else input[target] = id;
+        break;
+      }
+      case 'accountContractRef':
+        // Resolved after the other columns: a contract number, when given, decides.
+        byCustomer = { field, target, raw };
+        break;
       case 'owner': {
         const id = lookups.usersByKey.get(raw.toLowerCase());
         if (!id) bad('not_found_by_name', { value: raw });
@@ -105,6 +118,20 @@ export function mapRow(
       }
     }
   });
+  if (byCustomer && input[byCustomer.target] === undefined && !badFields.has(byCustomer.target)) {
+    // The customer names the contract only when it has exactly one signed contract.
+    const { field, target, raw } = byCustomer;
+    const ids = lookups.contracts?.byAccount.get(normalizeCompanyName(raw)) ?? [];
+    if (ids.length === 1) input[target] = ids[0];
+    else {
+      issues.push(
+        ids.length > 1
+          ? issueFor(field, 'contract_ambiguous', { value: raw, count: ids.length })
+          : issueFor(field, 'not_found_by_name', { value: raw }),
+      );
+      badFields.add(target);
+    }
+  }
   // 联系电话 often holds a landline: keep it as the phone rather than refuse it as a mobile.
   if ('phone' in spec.fields && typeof input.mobile === 'string' && !isValidMobile(input.mobile)) {
     if (!input.phone && isValidPhone(input.mobile)) {
@@ -112,7 +139,7 @@ export function mapRow(
       delete input.mobile;
     }
   }
-  const parsed = spec.def.createSchema.safeParse(input);
+  const parsed = spec.schema.safeParse(input);
   if (!parsed.success) {
     for (const i of toFieldIssues(parsed.error, input)) {
       if (!badFields.has(i.field)) issues.push(i);

@@ -31,88 +31,105 @@ async function visibleContract(trx: Kysely<DB>, actor: Actor, id: string, field?
 
 export async function recordReceipt(database: Database, actor: Actor, input: ReceiptInput) {
   if (!RECORDING_ROLES.has(actor.role)) throw new AppError('FORBIDDEN');
-  return database.db.transaction().execute(async (trx) => {
-    const contract = await visibleContract(trx, actor, input.contractId, 'contractId');
-    // Two receipts at once on one contract: the second waits, then sees the first (PostgreSQL;
-    // SQLite runs one write transaction at a time anyway).
-    if (database.dialect === 'postgres')
-      await trx.selectFrom('contracts').select('id').where('id', '=', contract.id).forUpdate().execute();
-    const currency = input.currency ?? contract.currency;
-    if (currency !== contract.currency)
-      throw new AppError('CURRENCY_MISMATCH', {
-        field: 'currency',
-        params: { field: 'currency', found: currency, expected: contract.currency },
-      });
-    const plans = await findPlans(trx, actor.tenantId, [contract.id]);
-    if (!plans.length)
-      throw new AppError('INVALID_STATE', { params: { reason: `contract is ${contract.status}` } });
-    if (input.planId && !plans.some((p) => p.id === input.planId))
-      throw new AppError('REFERENCE_NOT_FOUND', {
-        field: 'planId',
-        params: { field: 'planId', entity: 'payment_plan' },
-      });
-    const today = await tenantToday(trx, actor.tenantId);
-    if (input.receivedOn > today)
-      throw new AppError('VALIDATION_FAILED', {
-        field: 'receivedOn',
-        issues: [{ field: 'receivedOn', code: 'invalid_date' }],
-      });
-    const receipts = await findReceipts(trx, actor.tenantId, [contract.id]);
-    const due = plans.reduce((s, p) => s + p.amount, 0);
-    const received = receipts.reduce((s, r) => s + r.amount, 0);
-    const remaining = Math.max(due - received, 0);
-    if (input.amount > remaining && !input.confirmOverpayment)
-      throw new AppError('RECEIPT_EXCEEDS_RECEIVABLE', {
-        field: 'amount',
-        params: { amount: input.amount, remaining },
-        details: { remaining },
-      });
-    const at = new Date().toISOString();
-    const id = newId('rcp');
-    await trx
-      .insertInto('receipts')
-      .values({
-        id,
-        tenantId: actor.tenantId,
-        contractId: contract.id,
-        accountId: contract.accountId,
-        ownerId: contract.ownerId,
-        planId: input.planId ?? null,
-        amount: input.amount,
-        currency,
-        receivedOn: input.receivedOn,
-        method: input.method,
-        reference: input.reference ?? null,
-        note: input.note ?? null,
-        overpayment: Math.max(input.amount - remaining, 0),
-        createdBy: actor.userId,
-        createdAt: at,
-      })
-      .execute();
-    await appendAuditEvent(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      entity: 'contract',
-      entityId: contract.id,
-      action: 'update',
-      changes: { note: `receipt ${id}: ${input.amount} 分 on ${input.receivedOn}` },
-      at,
+  return database.db.transaction().execute((trx) => recordReceiptIn(trx, database.dialect, actor, input));
+}
+
+/** Who may record receipts (the API and the payments import). */
+export function canRecordReceipts(actor: Actor): boolean {
+  return RECORDING_ROLES.has(actor.role);
+}
+
+/**
+ * The receipt, inside the caller's transaction: the API's one path, also taken by the payments
+ * import (which runs a batch of receipts in one transaction).
+ */
+export async function recordReceiptIn(
+  trx: Kysely<DB>,
+  dialect: Database['dialect'],
+  actor: Actor,
+  input: ReceiptInput,
+) {
+  if (!RECORDING_ROLES.has(actor.role)) throw new AppError('FORBIDDEN');
+  const contract = await visibleContract(trx, actor, input.contractId, 'contractId');
+  // Two receipts at once on one contract: the second waits, then sees the first (PostgreSQL;
+  // SQLite runs one write transaction at a time anyway).
+  if (dialect === 'postgres')
+    await trx.selectFrom('contracts').select('id').where('id', '=', contract.id).forUpdate().execute();
+  const currency = input.currency ?? contract.currency;
+  if (currency !== contract.currency)
+    throw new AppError('CURRENCY_MISMATCH', {
+      field: 'currency',
+      params: { field: 'currency', found: currency, expected: contract.currency },
     });
-    if (contract.ownerId)
-      await notify(trx, {
-        tenantId: actor.tenantId,
-        to: { userIds: [contract.ownerId] },
-        kind: 'payment_received',
-        title: {
-          'zh-CN': `合同 ${contract.number} 回款到账 ${(input.amount / 100).toFixed(2)} 元`,
-          'en-US': `Payment of ${(input.amount / 100).toFixed(2)} ${currency} received on contract ${contract.number}`,
-        },
-        recordType: 'contract',
-        recordId: contract.id,
-      });
-    await refreshContractOrders(trx, actor.tenantId, contract.id, actor.userId);
-    return { id, ...(await paymentPlanIn(trx, actor, contract.id, today)) };
+  const plans = await findPlans(trx, actor.tenantId, [contract.id]);
+  if (!plans.length)
+    throw new AppError('INVALID_STATE', { params: { reason: `contract is ${contract.status}` } });
+  if (input.planId && !plans.some((p) => p.id === input.planId))
+    throw new AppError('REFERENCE_NOT_FOUND', {
+      field: 'planId',
+      params: { field: 'planId', entity: 'payment_plan' },
+    });
+  const today = await tenantToday(trx, actor.tenantId);
+  if (input.receivedOn > today)
+    throw new AppError('VALIDATION_FAILED', {
+      field: 'receivedOn',
+      issues: [{ field: 'receivedOn', code: 'invalid_date' }],
+    });
+  const receipts = await findReceipts(trx, actor.tenantId, [contract.id]);
+  const due = plans.reduce((s, p) => s + p.amount, 0);
+  const received = receipts.reduce((s, r) => s + r.amount, 0);
+  const remaining = Math.max(due - received, 0);
+  if (input.amount > remaining && !input.confirmOverpayment)
+    throw new AppError('RECEIPT_EXCEEDS_RECEIVABLE', {
+      field: 'amount',
+      params: { amount: input.amount, remaining },
+      details: { remaining },
+    });
+  const at = new Date().toISOString();
+  const id = newId('rcp');
+  await trx
+    .insertInto('receipts')
+    .values({
+      id,
+      tenantId: actor.tenantId,
+      contractId: contract.id,
+      accountId: contract.accountId,
+      ownerId: contract.ownerId,
+      planId: input.planId ?? null,
+      amount: input.amount,
+      currency,
+      receivedOn: input.receivedOn,
+      method: input.method,
+      reference: input.reference ?? null,
+      note: input.note ?? null,
+      overpayment: Math.max(input.amount - remaining, 0),
+      createdBy: actor.userId,
+      createdAt: at,
+    })
+    .execute();
+  await appendAuditEvent(trx, {
+    tenantId: actor.tenantId,
+    actorId: actor.userId,
+    entity: 'contract',
+    entityId: contract.id,
+    action: 'update',
+    changes: { note: `receipt ${id}: ${input.amount} 分 on ${input.receivedOn}` },
+    at,
   });
+  if (contract.ownerId)
+    await notify(trx, {
+      tenantId: actor.tenantId,
+      to: { userIds: [contract.ownerId] },
+      kind: 'payment_received',
+      title: {
+        'zh-CN': `合同 ${contract.number} 回款到账 ${(input.amount / 100).toFixed(2)} 元`,
+        'en-US': `Payment of ${(input.amount / 100).toFixed(2)} ${currency} received on contract ${contract.number}`,
+      },
+      recordType: 'contract',
+      recordId: contract.id,
+    });
+  await refreshContractOrders(trx, actor.tenantId, contract.id, actor.userId);
+  return { id, ...(await paymentPlanIn(trx, actor, contract.id, today)) };
 }
 
 async function paymentPlanIn(trx: Kysely<DB>, actor: Actor, contractId: string, today: string) {

@@ -5,6 +5,7 @@ import type { DB } from '../../../db/schema';
 import { AppError } from '../../../shared/errors';
 import { loadMaven, MAVEN_DIR, MAVEN_MARKER } from './maven.preset';
 import { loadOlistFunnel, OLIST_FUNNEL_DIR, OLIST_MARKER } from './olist.preset';
+import { loadOlistPayments, OLIST_PAYMENTS_DIR, OLIST_PAYMENTS_MARKER } from './olist-payments.preset';
 import { type PresetContext, presetTenant } from './preset-writer';
 
 /** `../shared/datasets/` next to the repository (the repository root is three levels above src/). */
@@ -33,10 +34,10 @@ export const PRESETS: Record<string, Preset> = {
     load: loadOlistFunnel,
   },
   'olist-ecommerce': {
-    dir: 'olist-ecommerce',
-    marker: 'Olist payments (preset)',
+    dir: OLIST_PAYMENTS_DIR,
+    marker: OLIST_PAYMENTS_MARKER,
     defaultTenant: 'Olist 回款示例',
-    unavailable: 'payments (回款) have no table yet: the quote-to-cash issue adds it',
+    load: loadOlistPayments,
   },
 };
 
