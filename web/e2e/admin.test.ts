@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, shot, startServer, type TestServer } from './support';
 
 // The configuration screens against the real server (SQLite, demo company) in Debian's chromium:
 // the admin changes the deal playbook and publishes it, creates an automation rule and changes
 // the working hours; each refusal of the server shows on the field it names.
-const ROOT = join(import.meta.dirname, '..', '..');
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface PlaybookList {
   items: {
@@ -33,62 +17,18 @@ interface PlaybookList {
 }
 
 describe('admin screens', () => {
-  let server: ChildProcess;
+  let srv: TestServer;
   let browser: Browser;
   let context: BrowserContext;
   let base: string;
-  let dir: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'salesops-e2e-admin-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'server/bin/salesops.mjs'),
-        '--database-url',
-        join(dir, 'e2e.db'),
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--demo-if-empty',
-      ],
-      {
-        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: join(ROOT, 'web/dist') },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    for (let i = 0; i < 120; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    srv = await startServer('admin');
+    ({ browser, base } = srv);
   });
 
   after(async () => {
-    await browser?.close();
-    server?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await srv?.stop();
   });
 
   // One signed-in session (and browser cache) for every test: the machine is shared.
@@ -108,7 +48,6 @@ describe('admin screens', () => {
     await page.setViewportSize(viewport);
     return page;
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
   it('adds a required checklist action to a deal stage, saves a draft and publishes it', async () => {
     const page = await adminPage();
@@ -137,7 +76,7 @@ describe('admin screens', () => {
     const card = actions.locator('.ant-card').nth(countBefore);
     await card.getByLabel('标识（key）').fill('onsite_demo');
     await card.getByLabel('动作名称（中文）').fill('现场演示产品');
-    await card.getByLabel('动作名称 (English)').fill('Demonstrate the product on site');
+    await card.getByLabel('动作名称（英文）').fill('Demonstrate the product on site');
     await card.getByRole('checkbox', { name: /必做/ }).check();
     // The standard in one language only: the server refuses the draft and names the path.
     await card.getByLabel('动作标准（中文）').fill('在客户现场演示并记录反馈');
@@ -156,7 +95,7 @@ describe('admin screens', () => {
     await card.locator('.ant-form-item-has-error').first().waitFor();
     await shot(page, 'admin-02-draft-refused.png');
 
-    await card.getByLabel('动作标准 (English)').fill('Demonstrate at the customer and record the feedback');
+    await card.getByLabel('动作标准（英文）').fill('Demonstrate at the customer and record the feedback');
     await page.getByRole('button', { name: '另存为新草稿' }).click();
     const draftNumber = current.number + 1;
     await page

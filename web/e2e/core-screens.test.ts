@@ -1,127 +1,34 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  apiAs,
+  assertNoCjk,
+  DEMO,
+  shot,
+  signIn as signInAt,
+  startServer,
+  type TestServer,
+  uiText,
+} from './support';
 
 // The core screens in Debian's chromium against the real server (SQLite, demo company):
 // workbench, leads, record pages with the SOP panel, the deals kanban, breaches and English.
-const ROOT = join(import.meta.dirname, '..', '..');
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REP = 'rep01@demo.salesops.cn';
-const MANAGER = 'manager.sh1@demo.salesops.cn';
-const CJK = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A signed-in API client for preparing data, as a user of the demo company. */
-async function apiAs(base: string, email: string) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: 'demo1234' }),
-  });
-  assert.equal(res.status, 200, `login ${email}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const { csrfToken, user } = (await res.json()) as { csrfToken: string; user: { id: string; name: string } };
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        Cookie: cookie,
-        'X-CSRF-Token': csrfToken,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await r.json().catch(() => ({}));
-    assert.ok(r.ok, `${method} ${path} → ${r.status} ${JSON.stringify(data)}`);
-    return data as T;
-  };
-  return { user, call };
-}
-
-/** The visible UI text without the user's data (elements marked data-value) and the language button. */
-async function uiText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const clone = document.body.cloneNode(true) as HTMLElement;
-    for (const el of clone.querySelectorAll('[data-value], [data-testid="language-switch"], script, style'))
-      el.remove();
-    const placeholders = [...document.querySelectorAll('input, textarea')]
-      .map((el) => (el as HTMLInputElement).placeholder)
-      .join(' ');
-    return `${clone.textContent ?? ''} ${placeholders}`;
-  });
-}
-
-function assertNoCjk(text: string, where: string) {
-  const found = text.match(new RegExp(CJK.source, 'g'));
-  assert.ok(
-    !found,
-    `${where} still has Chinese: ${text
-      .match(/[\u3400-\u9fff]+/g)
-      ?.slice(0, 20)
-      .join(' | ')}`,
-  );
-}
+const REP = DEMO.rep;
+const MANAGER = DEMO.manager;
 
 describe('core screens', () => {
-  let server: ChildProcess;
+  let srv: TestServer;
   let browser: Browser;
   let base: string;
-  let dir: string;
   const stamp = Date.now().toString(36);
   const company = `杭州测试${stamp}科技有限公司`;
   const leadName = `王测试${stamp}`;
   const dealName = `${company}数字化项目`;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'salesops-e2e-core-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'server/bin/salesops.mjs'),
-        '--database-url',
-        join(dir, 'e2e.db'),
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--demo-if-empty',
-      ],
-      {
-        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: process.env.WEB_DIST ?? join(ROOT, 'web/dist') },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    for (let i = 0; i < 120; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-    });
+    srv = await startServer('core');
+    ({ browser, base } = srv);
     // The breach for the manager: a demo deal of rep01 that entered 初步接触 long ago. Opening its
     // SOP panel starts its run, whose "48 hours untouched" clock started when the stage was
     // entered and is therefore already overdue; the server's SLA sweep (every 30 s) breaches it.
@@ -137,20 +44,10 @@ describe('core screens', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    server?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await srv?.stop();
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto(base);
-    await page.getByLabel('邮箱').fill(email);
-    await page.getByLabel('密码').fill('demo1234');
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByRole('menuitem', { name: '工作台' }).waitFor();
-  }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+  const signIn = (page: Page, email: string) => signInAt(page, base, email);
 
   it('a rep creates a lead, logs the first contact, converts it and moves the deal through gated stages', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { shot, startServer, type TestServer } from './support';
 
 // Operations screens end to end (SQLite, demo company, Debian's chromium): a rep imports leads
 // through the wizard and quotes a deal, the manager approves it, the bells ring.
-const ROOT = join(import.meta.dirname, '..', '..');
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const CSV = [
   '姓名,公司名称,手机,线索来源,备注',
   '钱多多,杭州云栖导入测试科技有限公司,13912345601,展会,浙江展会名单',
@@ -31,64 +14,21 @@ const CSV = [
 ].join('\r\n');
 
 describe('operations screens', () => {
-  let server: ChildProcess;
+  let srv: TestServer;
   let browser: Browser;
   let base: string;
-  let dir: string;
   let quoteId = '';
   /** The rep stays signed in from one step to the next. */
   let rep: { ctx: BrowserContext; page: Page };
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'salesops-e2e-ops-'));
-    // A copy of the built app: another build running meanwhile must not swap the files under us.
-    cpSync(join(ROOT, 'web/dist'), join(dir, 'dist'), { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'server/bin/salesops.mjs'),
-        '--database-url',
-        join(dir, 'e2e.db'),
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--demo-if-empty',
-      ],
-      {
-        env: { ...process.env, LOG_LEVEL: 'warn', WEB_DIST: join(dir, 'dist') },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    for (let i = 0; i < 120; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    srv = await startServer('ops');
+    ({ browser, base } = srv);
   });
 
   after(async () => {
     await rep?.ctx.close();
-    await browser?.close();
-    server?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await srv?.stop();
   });
 
   async function signIn(
@@ -105,7 +45,6 @@ describe('operations screens', () => {
     await page.getByRole('menuitem', { name: '线索' }).waitFor();
     return { ctx, page };
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
   it('a rep imports leads with one bad row, commits, and downloads the rejected row', async () => {
     rep = await signIn('rep01@demo.salesops.cn');
@@ -169,7 +108,7 @@ describe('operations screens', () => {
   it('a rep quotes an open deal (bad input refused), the totals come from the server, and submits it', async () => {
     const { page } = rep;
     await page.goto(base);
-    await page.getByRole('menuitem', { name: '报价' }).click();
+    await page.getByRole('menuitem', { name: '报价', exact: true }).click();
     await page.getByTestId('quote-new').click();
     await page.getByTestId('quote-deal').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();

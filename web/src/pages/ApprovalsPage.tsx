@@ -67,6 +67,8 @@ export function ApprovalsPage({ me }: { me: Me }) {
     await queryClient.invalidateQueries({ queryKey: ['notifications'] });
     await queryClient.invalidateQueries({ queryKey: ['quote'] });
     await queryClient.invalidateQueries({ queryKey: ['quotes'] });
+    await queryClient.invalidateQueries({ queryKey: ['contract'] });
+    await queryClient.invalidateQueries({ queryKey: ['contracts'] });
   };
 
   const open = (request: ApprovalRequest, decision: Decision) => {
@@ -111,9 +113,9 @@ export function ApprovalsPage({ me }: { me: Me }) {
         {t('ops.approvals.subject.quote')} v{r.subjectVersion}
       </Link>
     ) : (
-      <span>
+      <Link to={`/contracts/${r.subjectId}`} data-testid="approval-subject">
         {t('ops.approvals.subject.contract')} v{r.subjectVersion}
-      </span>
+      </Link>
     );
 
   return (

@@ -31,6 +31,7 @@ import { QuoteVersions } from '../components/QuoteVersions';
 import { fmtDate, useDebounced } from '../lib';
 import { fenToYuanInput, formatBp, formatFen, parseYuan } from '../money';
 import { QUOTE_STATUS_COLOR } from './QuotesPage';
+import { PriceListPicker, QuoteContractButton, QuotePdfButton, usePriceLists } from './q2c/QuoteExtras';
 
 export interface QuoteLineTotals {
   quantity: string;
@@ -97,6 +98,7 @@ interface LineValues {
 }
 interface QuoteValues {
   dealId?: string;
+  priceListId?: string | null;
   title?: string;
   taxMode: 'inclusive' | 'exclusive';
   lines: LineValues[];
@@ -144,7 +146,7 @@ function showServerErrors(form: FormInstance<QuoteValues>, err: unknown): boolea
 
 function toBody(v: QuoteValues, isNew: boolean) {
   return {
-    ...(isNew ? { dealId: v.dealId } : {}),
+    ...(isNew ? { dealId: v.dealId, ...(v.priceListId ? { priceListId: v.priceListId } : {}) } : {}),
     ...(v.title?.trim() ? { title: v.title.trim() } : {}),
     taxMode: v.taxMode,
     lines: v.lines.map((l) => ({
@@ -377,6 +379,7 @@ export function QuoteEditor({ me }: { me: Me }) {
     queryFn: () => api<ApprovalRequest>('GET', `/api/approvals/${quote.data!.approvalId}`),
   });
   const q = quote.data;
+  const priceLists = usePriceLists();
   const known = new Map((q?.lines ?? []).map((l) => [l.productId, `${l.productName} · ${l.sku}`]));
   const editable = isNew || (q ? EDITABLE.has(q.status) && me.user.role !== 'viewer' : false);
 
@@ -422,7 +425,8 @@ export function QuoteEditor({ me }: { me: Me }) {
       const fresh = await api<Quote>(
         'POST',
         `/api/quotes/${q.id}/${action}`,
-        action === 'decline' ? { reason } : undefined,
+        // The server wants a JSON body on every status change, empty but for a decline's reason.
+        action === 'decline' ? { reason } : {},
         { ifMatch: q.version },
       );
       message.success(t(`ops.quotes.done.${action}`, { status: t(`ops.quotes.statuses.${fresh.status}`) }));
@@ -483,6 +487,11 @@ export function QuoteEditor({ me }: { me: Me }) {
           rules={[{ required: true, message: t('ops.quotes.dealRequired') }]}
         >
           <DealPicker />
+        </Form.Item>
+      )}
+      {isNew && !!priceLists.data?.length && (
+        <Form.Item name="priceListId" label={t('q2c.quote.priceList')} extra={t('q2c.quote.priceListHint')}>
+          <PriceListPicker />
         </Form.Item>
       )}
       <Space wrap align="start">
@@ -668,6 +677,12 @@ export function QuoteEditor({ me }: { me: Me }) {
       }
       extra={<Link to="/quotes">{t('ops.quotes.backToList')}</Link>}
     >
+      {q && (
+        <Space wrap style={{ marginBottom: 12 }}>
+          <QuotePdfButton quoteId={q.id} number={q.number} />
+          {q.status === 'accepted' && me.user.role !== 'viewer' && <QuoteContractButton quoteId={q.id} />}
+        </Space>
+      )}
       {q && me.user.role !== 'viewer' && (
         <Space wrap style={{ marginBottom: 12 }}>
           {SUBMITTABLE.has(q.status) && (

@@ -84,6 +84,11 @@ export const listContractsQuerySchema = z.strictObject({
   accountId: idRef.optional(),
   quoteId: idRef.optional(),
   status: z.enum(CONTRACT_STATUSES).optional(),
+  /** Part of the number, the title or the customer's name. */
+  q: z.string().trim().max(100).optional(),
+  sort: z
+    .enum(['createdAt', '-createdAt', 'grossAmount', '-grossAmount', 'signedOn', '-signedOn'])
+    .default('-createdAt'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });

@@ -445,6 +445,8 @@ export async function listContracts(
     accountId?: string;
     quoteId?: string;
     status?: string;
+    q?: string;
+    sort?: string;
     limit: number;
     offset: number;
   },
@@ -458,11 +460,49 @@ export async function listContracts(
   if (q.accountId) query = query.where('accountId', '=', q.accountId);
   if (q.quoteId) query = query.where('quoteId', '=', q.quoteId);
   if (q.status) query = query.where('status', '=', q.status);
+  if (q.q) {
+    const like = `%${q.q}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('contracts.number', 'like', like),
+        eb('contracts.title', 'like', like),
+        eb(
+          'contracts.accountId',
+          'in',
+          eb
+            .selectFrom('accounts')
+            .select('accounts.id')
+            .where('accounts.tenantId', '=', actor.tenantId)
+            .where('accounts.name', 'like', like),
+        ),
+      ]),
+    );
+  }
+  const sort = q.sort ?? '-createdAt';
+  const desc = sort.startsWith('-');
+  const column = sort.replace(/^-/, '') as 'createdAt' | 'grossAmount' | 'signedOn';
   const rows = await query
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy(`contracts.${column}`, desc ? 'desc' : 'asc')
+    .orderBy('contracts.id', desc ? 'desc' : 'asc')
     .limit(q.limit + 1)
     .offset(q.offset)
     .execute();
-  return { items: rows.slice(0, q.limit).map((r) => contractDto(actor, r)), hasMore: rows.length > q.limit };
+  const page = rows.slice(0, q.limit);
+  // The customer's name, for lists that show whom the contract is with.
+  const ids = [...new Set(page.map((r) => r.accountId))];
+  const names = new Map(
+    (ids.length
+      ? await db
+          .selectFrom('accounts')
+          .select(['id', 'name'])
+          .where('tenantId', '=', actor.tenantId)
+          .where('id', 'in', ids)
+          .execute()
+      : []
+    ).map((a) => [a.id, a.name]),
+  );
+  return {
+    items: page.map((r) => ({ ...contractDto(actor, r), accountName: names.get(r.accountId) ?? null })),
+    hasMore: rows.length > q.limit,
+  };
 }
