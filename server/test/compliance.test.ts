@@ -154,7 +154,7 @@ describe('SOP compliance figures on a hand-made event history', () => {
   });
 
   it('rejects bad input with the field, and documents each figure in OpenAPI', async () => {
-    const badProcess = await admin.get('/api/compliance?process=order');
+    const badProcess = await admin.get('/api/compliance?process=ticket');
     expect(badProcess.statusCode).toBe(400);
     expect(badProcess.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'process' });
     const badBy = await admin.get('/api/compliance?by=product');

@@ -12,7 +12,8 @@ import { makeOrg, type Org } from './harness';
 const BIN = join(import.meta.dirname, '..', 'bin', 'salesops.mjs');
 const FIXTURES = join(import.meta.dirname, 'fixtures/import');
 
-describe('salesops import / export', () => {
+// Each call starts the CLI under tsx (seconds apiece on a busy machine), hence the longer timeout.
+describe('salesops import / export', { timeout: 300_000 }, () => {
   let dir: string;
   let db: string;
   let org: Org;

@@ -121,15 +121,20 @@ describe('order and ticket playbooks', () => {
     const wrong = await ops.post(`/api/playbooks/${order.id}/versions`, { yaml: ticketYaml });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json().details.problems.map((p: { path: string }) => p.path)).toEqual(['process']);
-    // A bad order playbook is refused with its paths.
+    // A bad order playbook is refused whole with every problem and its path: the schema's (a
+    // unit that does not exist) and the rest (a transition to nowhere, a stage it cuts off).
     const bad = parse(ticketYaml);
     bad.process = 'order';
     bad.stages[0].timeLimits[0].duration.unit = 'weeks';
     bad.stages[1].allowedNext = ['nowhere'];
     const refused = await ops.post(`/api/playbooks/${order.id}/versions`, { definition: bad });
     expect(refused.statusCode).toBe(422);
-    expect(refused.json().details.problems.map((p: { path: string }) => p.path)).toEqual([
-      'stages[0].timeLimits[0].duration.unit',
+    expect(
+      refused.json().details.problems.map((p: { path: string; code: string }) => [p.path, p.code]),
+    ).toEqual([
+      ['stages[0].timeLimits[0].duration.unit', 'invalid_value'],
+      ['stages[1].allowedNext[0]', 'unknown_stage'],
+      ['stages[2]', 'unreachable_stage'],
     ]);
   });
 

@@ -142,8 +142,10 @@ describe('publishing with move rewrites the records’ stages', () => {
     expect((await eventsOf(lead.id)).map((e) => [e.fromStage, e.toStage, e.playbookVersionId])).toEqual([
       ['new_lead', 'contacted', draft],
     ]);
+    // The old stage's clock is cancelled; 初步接触's (48 hours untouched) starts.
     expect((await clocksOf(lead.id)).map((c) => [c.limitKey, c.status])).toEqual([
       ['first_contact_2h', 'cancelled'],
+      ['untouched_48h', 'running'],
     ]);
     // Its next move runs under the new version's gates.
     const refused = await rep.post(`/api/leads/${lead.id}/move`, { toStage: 'qualified' }, { ifMatch: 2 });

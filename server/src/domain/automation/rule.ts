@@ -15,7 +15,15 @@ export const TRIGGER_EVENTS = [
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
-export const AUTOMATION_RECORD_TYPES = ['lead', 'account', 'contact', 'deal', 'activity', 'task'] as const;
+export const AUTOMATION_RECORD_TYPES = [
+  'lead',
+  'account',
+  'contact',
+  'deal',
+  'order',
+  'activity',
+  'task',
+] as const;
 export type AutomationRecordType = (typeof AUTOMATION_RECORD_TYPES)[number];
 
 /** Fields a set_field action may write, per record type: plain attributes, never owners or keys. */
@@ -24,6 +32,8 @@ export const SETTABLE_FIELDS: Record<AutomationRecordType, readonly string[]> = 
   account: ['grade', 'industry', 'region', 'size', 'source', 'notes'],
   contact: ['title', 'decisionRole', 'notes'],
   deal: ['probability', 'expectedCloseDate', 'source', 'notes'],
+  // An order's status is computed from its parts: nothing to set by hand.
+  order: [],
   activity: ['outcome', 'nextStep', 'nextContactAt', 'notes'],
   task: ['status', 'priority', 'dueAt', 'notes'],
 };

@@ -6,7 +6,7 @@ import { ASSIGNABLE_TYPES, type Rule, SETTABLE_FIELDS } from './rule';
 // reads only known variables and fields, each action fits the record type. Every problem is
 // reported with its path, so that the editor can point at it.
 
-const STAGED_TYPES = ['deal', 'lead'];
+const STAGED_TYPES = ['deal', 'lead', 'order'];
 const EVENT_FIELDS = ['name', 'recordType', 'stageKey', 'at'];
 
 /** The fields a condition may read on a record of the rule's type (its API fields). */

@@ -169,6 +169,25 @@ export const RECORD_FIELDS: Record<(typeof PROCESSES)[number], string[]> = {
     'createdAt',
     'stageEnteredAt',
   ],
-  order: ['id', 'amount', 'status', 'ownerId', 'createdAt'],
+  // `amount` is the order's grossAmount; handoffCount / handoffsDone count its hand-offs (交接).
+  order: [
+    'id',
+    'number',
+    'amount',
+    'grossAmount',
+    'currency',
+    'status',
+    'deliveryDate',
+    'contractId',
+    'dealId',
+    'accountId',
+    'cancelledAt',
+    'handoffCount',
+    'handoffsDone',
+    'ownerId',
+    'createdAt',
+  ],
+  // Tickets have no record table yet (after-sales is a later capability): these are the fields
+  // a ticket playbook may name; no ticket record exists for the sweep or the routes to read.
   ticket: ['id', 'kind', 'severity', 'status', 'ownerId', 'createdAt', 'firstResponseAt'],
 };

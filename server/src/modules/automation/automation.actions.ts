@@ -6,6 +6,7 @@ import { addDuration } from '../../domain/sop/clocks';
 import { AppError } from '../../shared/errors';
 import { parseInput } from '../../shared/validation';
 import { routeLead } from '../assignment/assignment.service';
+import { assertUnderCustomerCap, countsAsCustomer } from '../assignment/customer-cap';
 import { changeOwnerIf, type PoolEntity } from '../assignment/pool-owner';
 import { enqueueWebhook, notify } from '../notifications/notification.service';
 import { findInTenantById } from '../records/record.repository';
@@ -160,6 +161,9 @@ export async function executeAction(trx: Kysely<DB>, ctx: ActionContext): Promis
       }
       await assertActiveUser(trx, tenantId, action.to.userId);
       if (owner === action.to.userId) return { type: 'assign', unchanged: true };
+      // One more customer for the assignee: within the cap (客户数上限), as claims and routing.
+      if (countsAsCustomer(entity, input.record))
+        await assertUnderCustomerCap(trx, tenantId, action.to.userId, 'to.userId');
       const moved = await changeOwnerIf(trx, {
         tenantId,
         entity,

@@ -6,6 +6,7 @@ import { stageEntries, stageStays } from '../../domain/kpi/stage-timeline';
 import { average, percentile, ratio, roundOrNull } from '../../domain/kpi/stats';
 import { workingHoursCounter } from '../../domain/kpi/working-hours';
 import type { Playbook } from '../../domain/sop/playbook';
+import { findOrderStageHistory } from '../orders/order-sop';
 import { tenantCalendar } from '../sop/clock.service';
 import { findPublishedPlaybook } from '../sop/sop-run.repository';
 import {
@@ -122,7 +123,10 @@ export async function complianceFigures(
   }
 
   const workingHours = workingHoursCounter(await tenantCalendar(db, actor.tenantId));
-  const { records, events } = await findStageHistory(db, actor, process, w, scope.owners);
+  const { records, events } =
+    process === 'order'
+      ? await findOrderStageHistory(db, actor, w, scope.owners)
+      : await findStageHistory(db, actor, process, w, scope.owners);
   const eventsByRecord = new Map<string, typeof events>();
   for (const e of events) eventsByRecord.set(e.recordId, [...(eventsByRecord.get(e.recordId) ?? []), e]);
   for (const r of records) {

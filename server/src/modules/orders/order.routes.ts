@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { defineRoute, idParamsSchema, type RouteSpec, versionFromIfMatch } from '../../http/route';
 import { requiredText } from '../records/fields';
+import { runRoutes } from '../sop/run.routes';
 import {
   acceptanceInputSchema,
   createOrderInputSchema,
@@ -94,5 +95,7 @@ export function orderRoutes(database: Database): RouteSpec[] {
       handler: async ({ actor, params, body, req }) =>
         cancelOrder(database, actor, params.id, body.reason, versionFromIfMatch(req)),
     }),
+    // The order's SOP (订单执行 → 回款 → 售后): panel, checklist, forms and the gated move.
+    ...runRoutes(database, { path: 'orders', recordType: 'order', noun: 'order', tag: 'orders' }),
   ];
 }

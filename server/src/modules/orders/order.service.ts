@@ -11,7 +11,7 @@ import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { isPaidInFull } from '../payments/payment.repository';
 import type { StoredLine } from '../quotes/quote.service';
-import { startRun } from '../sop/run.service';
+import { closeRun, startRun } from '../sop/run.service';
 
 export type OrderRow = Selectable<DB['orders']>;
 
@@ -259,6 +259,15 @@ export async function cancelOrder(
       .where('id', '=', orderId)
       .execute();
     await refreshOrderStatus(trx, { ...order, cancelledAt: at }, actor.userId);
+    // Its run ends in the playbook's 取消 stage; the clocks still running are cancelled.
+    await closeRun(trx, {
+      tenantId: actor.tenantId,
+      recordType: 'order',
+      recordId: orderId,
+      actorId: actor.userId,
+      at,
+      reason: 'order_cancelled',
+    });
     return getOrderIn(trx, actor, orderId);
   });
 }

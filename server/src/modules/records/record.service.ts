@@ -7,6 +7,7 @@ import type { DB } from '../../db/schema';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { assertUnderCustomerCap, countsAsCustomer } from '../assignment/customer-cap';
 import { appendAuditEvent, diffRows, findAuditEventsForRecord } from '../audit/audit.repository';
 import { runAutomations } from '../automation/automation.hooks';
 import {
@@ -394,6 +395,9 @@ export async function transferRecord<T>(
       });
     }
     await checkOwner(def, input.toOwnerId, ctx, 'toOwnerId');
+    // An open lead or an account is one more customer for the new owner: within the cap.
+    if (input.toOwnerId && input.toOwnerId !== existing.ownerId && countsAsCustomer(def.entity, existing))
+      await assertUnderCustomerCap(trx, actor.tenantId, input.toOwnerId, 'toOwnerId');
     await trx
       .insertInto('ownerTransfers')
       .values({

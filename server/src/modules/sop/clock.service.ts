@@ -18,6 +18,7 @@ import { appendAuditEvent } from '../audit/audit.repository';
 import { runClockAutomations } from '../automation/automation.hooks';
 import { notifySlaEvent } from '../notifications/sla-notify';
 import { applyEscalationAction } from './escalation-actions';
+import { runAdapter } from './run-adapters';
 
 export async function tenantCalendar(db: Kysely<DB>, tenantId: string): Promise<CalendarConfig> {
   const row = await db
@@ -145,8 +146,6 @@ export interface SweepEvent {
   action?: string;
 }
 
-const RECORD_TABLES: Record<string, 'deals' | 'leads'> = { deal: 'deals', lead: 'leads' };
-
 /** The activity column naming a record: a follow-up on it "touches" it. */
 const TOUCH_COLUMNS: Record<string, 'dealId' | 'leadId'> = { deal: 'dealId', lead: 'leadId' };
 
@@ -246,6 +245,8 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
       'sopClocks.startedAt',
       'sopRuns.playbookVersionId',
       'sopRuns.stageKey as runStageKey',
+      'sopRuns.checklist as runChecklist',
+      'sopRuns.forms as runForms',
     ])
     .where('sopClocks.status', 'in', ['running', 'warned', 'breached'])
     .where('sopClocks.nextCheckAt', '<=', now.toISOString())
@@ -276,7 +277,9 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
         const at = now.toISOString();
         // The record may have changed hands since the clock started (routed, transferred,
         // claimed): warnings, breaches and escalations go to whoever owns it now.
-        const ownerTable = RECORD_TABLES[c.recordType];
+        // Every record type with a run adapter (deals, leads, orders) has a table with its owner.
+        const adapter = runAdapter(c.recordType);
+        const ownerTable = adapter?.table as 'deals' | undefined;
         if (ownerTable) {
           const holder = await trx
             .selectFrom(ownerTable)
@@ -309,14 +312,16 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
 
         // A limit that is met by the record itself (e.g. first contact made) stops here.
         if (limitDef.stopWhen && c.status !== 'breached') {
-          const table = RECORD_TABLES[c.recordType];
-          const record = table
-            ? await trx.selectFrom(table).selectAll().where('id', '=', c.recordId).executeTakeFirst()
-            : undefined;
+          const record = !adapter
+            ? undefined
+            : adapter.conditionRecord
+              ? await adapter.conditionRecord(trx, c.tenantId, c.recordId)
+              : await trx.selectFrom(ownerTable!).selectAll().where('id', '=', c.recordId).executeTakeFirst();
+          const forms = JSON.parse(c.runForms) as Record<string, { values: unknown }>;
           const r = evaluateCondition(limitDef.stopWhen, {
-            record: record ?? {},
-            forms: {},
-            checklist: {},
+            record: record ? adapter!.gateRecord(record) : {},
+            forms: Object.fromEntries(Object.entries(forms).map(([k, v]) => [k, v.values])),
+            checklist: Object.fromEntries(Object.keys(JSON.parse(c.runChecklist)).map((k) => [k, true])),
             approvals: {},
             reason: null,
           });

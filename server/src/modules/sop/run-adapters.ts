@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor';
+import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { DEAL_STAGE_KEYS } from '../../domain/deal-stages';
 import type { Playbook, PROCESSES, Stage } from '../../domain/sop/playbook';
 import { dealDefinition } from '../deals/deal.definition';
 import { LEAD_STATUSES, leadDefinition } from '../leads/lead.definition';
+import { orderRunAdapter } from '../orders/order-sop';
 import { findVisibleById } from '../records/record.repository';
 import type { RecordDefinition } from '../records/record-definition';
 
@@ -12,16 +14,26 @@ export type RunRecordType = (typeof PROCESSES)[number];
 
 /**
  * How the run service reaches one record type: the record, its owner, the stage its own column
- * says it is in, and the columns a stage change writes. Deals and leads are here; orders and
- * tickets register theirs with `registerRunAdapter` when those records arrive.
+ * says it is in, and the columns a stage change writes. Deals, leads and orders are here;
+ * tickets have no record table yet (after-sales is a later capability) and register theirs with
+ * `registerRunAdapter` when they arrive.
  */
 export interface RunAdapter {
   recordType: RunRecordType;
-  /** The record definition its moves are written through (version check, audit). */
-  definition: RecordDefinition;
-  /** The table the sweep reads the record from for `stopWhen` conditions. */
+  /**
+   * The record definition its moves are written through (version check, audit). A record type
+   * without one (orders) gives `writeMove` and `assertWritable` instead.
+   */
+  definition?: RecordDefinition;
+  /** The table the sweep reads the record's owner (and, by default, its `stopWhen` record) from. */
   table: keyof DB & string;
   load(trx: Kysely<DB>, actor: Actor, id: string): Promise<Record<string, unknown> | undefined>;
+  /** The record as the sweep's `stopWhen` conditions see it (default: its row). */
+  conditionRecord?(
+    trx: Kysely<DB>,
+    tenantId: string,
+    id: string,
+  ): Promise<Record<string, unknown> | undefined>;
   /** The stage the record's own column says it is in. */
   stageOf(record: Record<string, unknown>, playbook: Playbook): string;
   /** When the record entered that stage (a run started late counts its clocks from there). */
@@ -32,6 +44,21 @@ export interface RunAdapter {
   stageColumns(target: Stage, playbook: Playbook, reasonLabel: string | null): Record<string, unknown>;
   /** A record in this state takes no more moves (e.g. a converted lead). */
   closed?(record: Record<string, unknown>): string | undefined;
+  /** Who may work the run (default: the owner's side, by the definition's scope). */
+  assertWritable?(actor: Actor, record: Record<string, unknown>): void;
+  /** Writes a move with the version check (default: updateRecord through the definition). */
+  writeMove?(
+    database: Database,
+    actor: Actor,
+    id: string,
+    expectedVersion: number | undefined,
+    move: { from: string; target: Stage; reasonLabel: string | null },
+    afterWrite: (
+      trx: Kysely<DB>,
+      before: Record<string, unknown>,
+      after: Record<string, unknown>,
+    ) => Promise<void>,
+  ): Promise<{ dto: unknown; version: number }>;
 }
 
 const DEAL_STATUS_OF_TERMINAL = { won: 'won', lost: 'lost', closed: 'lost' } as const;
@@ -105,11 +132,12 @@ const registry = () => {
   adapters ??= new Map<string, RunAdapter>([
     ['deal', dealAdapter()],
     ['lead', leadAdapter()],
+    ['order', orderRunAdapter()],
   ]);
   return adapters;
 };
 
-/** Plugs a record type (orders, tickets) into the run service. */
+/** Plugs a record type (tickets, when they arrive) into the run service. */
 export function registerRunAdapter(adapter: RunAdapter): void {
   registry().set(adapter.recordType, adapter);
 }

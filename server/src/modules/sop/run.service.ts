@@ -4,6 +4,7 @@ import { assertWritable } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { loadDefaultPlaybooks } from '../../domain/sop/default-playbooks';
+import { formValueIssues } from '../../domain/sop/form-values';
 import { checkMove, type GateContext } from '../../domain/sop/gates';
 import type { Playbook, Stage } from '../../domain/sop/playbook';
 import { AppError } from '../../shared/errors';
@@ -230,10 +231,60 @@ export async function startRun(
   return (await findRun(trx, input.tenantId, input.recordType, input.recordId))!;
 }
 
+/**
+ * A record that ends outside its moves (an order cancelled): its run goes to the playbook's
+ * closed (or lost) stage as a stage event, and the clocks of the stage it leaves are cancelled.
+ * Called in the transaction that ended the record.
+ */
+export async function closeRun(
+  trx: Kysely<DB>,
+  input: {
+    tenantId: string;
+    recordType: RunRecordType;
+    recordId: string;
+    actorId: string | null;
+    at: string;
+    reason: string;
+  },
+): Promise<void> {
+  const run = await findRun(trx, input.tenantId, input.recordType, input.recordId);
+  if (run?.status !== 'open') return;
+  const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
+  const target = playbook.stages.find((s) => s.terminal === 'closed' || s.terminal === 'lost');
+  if (target) {
+    await enterStage(trx, run, {
+      from: run.stageKey,
+      to: target,
+      at: input.at,
+      actorId: input.actorId,
+      reason: input.reason,
+      stopAs: 'cancelled',
+    });
+    return;
+  }
+  await stopStageClocks(trx, run.id, run.stageKey, input.at, 'cancelled');
+  await trx
+    .updateTable('sopRuns')
+    .set((eb) => ({ status: 'closed', updatedAt: input.at, version: eb('version', '+', 1) }))
+    .where('id', '=', run.id)
+    .execute();
+}
+
 function adapterOrThrow(recordType: string): RunAdapter {
   const adapter = runAdapter(recordType);
   if (!adapter) throw new AppError('ROUTE_NOT_FOUND');
   return adapter;
+}
+
+/** May the actor work this record's run (checklist, forms, moves)? */
+function assertRunWritable(actor: Actor, adapter: RunAdapter, record: Record<string, unknown>) {
+  if (adapter.assertWritable) return adapter.assertWritable(actor, record);
+  assertWritable(
+    actor,
+    adapter.recordType,
+    (record.ownerId as string | null) ?? null,
+    adapter.definition?.scope,
+  );
 }
 
 async function visibleOrThrow(trx: Kysely<DB>, actor: Actor, adapter: RunAdapter, id: string) {
@@ -351,7 +402,7 @@ export async function setRunChecklistAction(
   const adapter = adapterOrThrow(recordType);
   return database.db.transaction().execute(async (trx) => {
     const record = await visibleOrThrow(trx, actor, adapter, id);
-    assertWritable(actor, recordType, (record.ownerId as string | null) ?? null, adapter.definition.scope);
+    assertRunWritable(actor, adapter, record);
     const run = await ensureRun(trx, adapter, record);
     const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
     const stage = playbook.stages.find((s) => s.key === run.stageKey);
@@ -380,7 +431,7 @@ export async function submitRunForm(
   const adapter = adapterOrThrow(recordType);
   return database.db.transaction().execute(async (trx) => {
     const record = await visibleOrThrow(trx, actor, adapter, id);
-    assertWritable(actor, recordType, (record.ownerId as string | null) ?? null, adapter.definition.scope);
+    assertRunWritable(actor, adapter, record);
     const run = await ensureRun(trx, adapter, record);
     const playbook = await loadPlaybookVersion(trx, run.playbookVersionId);
     const form = playbook.stages.flatMap((s) => s.forms).find((f) => f.key === formKey);
@@ -389,21 +440,8 @@ export async function submitRunForm(
         field: 'formKey',
         issues: [{ field: 'formKey', code: 'invalid_value' }],
       });
-    const known = new Set(form.fields.map((f) => f.key));
-    const issues = Object.keys(values)
-      .filter((k) => !known.has(k))
-      .map((k) => ({ field: `values.${k}`, code: 'unknown_field' }));
-    for (const f of form.fields) {
-      const v = values[f.key];
-      if (v === undefined || v === null || v === '') continue;
-      const bad =
-        ((f.type === 'number' || f.type === 'money') &&
-          (typeof v !== 'number' || (f.type === 'money' && !Number.isInteger(v)))) ||
-        (f.type === 'boolean' && typeof v !== 'boolean') ||
-        ((f.type === 'text' || f.type === 'textarea') && (typeof v !== 'string' || v.length > 10_000)) ||
-        (f.type === 'select' && !f.options?.some((o) => o.value === v));
-      if (bad) issues.push({ field: `values.${f.key}`, code: 'invalid_value' });
-    }
+    // Each field by its type: options, dates, phones, e-mails, min/max (422 with the path).
+    const issues = formValueIssues(form, values);
     if (issues.length) throw new AppError('VALIDATION_FAILED', { field: issues[0]!.field, issues });
     const state = run.state;
     state.forms[formKey] = { values, submittedAt: new Date().toISOString(), submittedBy: actor.userId };
@@ -432,7 +470,7 @@ export async function moveRecord(
       approvals: await gateApprovals(trx, actor.tenantId, recordType, id),
     };
   });
-  assertWritable(actor, recordType, (record.ownerId as string | null) ?? null, adapter.definition.scope);
+  assertRunWritable(actor, adapter, record);
   const closed = adapter.closed?.(record);
   if (closed) throw new AppError('INVALID_STATE', { field: 'toStage', params: { reason: closed } });
   const verdict = checkMove(
@@ -449,38 +487,46 @@ export async function moveRecord(
   }
   const target = playbook.stages.find((s) => s.key === input.toStage)!;
   const reasonLabel = target.requiredReasons?.find((r) => r.value === input.reason)?.label['zh-CN'] ?? null;
+  const afterWrite = async (trx: Kysely<DB>, _before: unknown, after: Record<string, unknown>) => {
+    // The run as it is now, in this transaction: a concurrent move of the same record
+    // failed its version check on the record already.
+    const current = (await findRun(trx, actor.tenantId, recordType, id))!;
+    await enterStage(
+      trx,
+      {
+        id: current.id,
+        tenantId: actor.tenantId,
+        recordType,
+        recordId: id,
+        ownerId: (after.ownerId as string | null) ?? null,
+        playbookVersionId: current.playbookVersionId,
+      },
+      {
+        from: current.stageKey,
+        to: target,
+        at: String(after.updatedAt),
+        actorId: actor.userId,
+        reason: input.reason ?? null,
+      },
+    );
+  };
+  if (adapter.writeMove)
+    return adapter.writeMove(
+      database,
+      actor,
+      id,
+      expectedVersion,
+      { from: run.stageKey, target, reasonLabel },
+      afterWrite,
+    );
   return updateRecord(
     database,
-    adapter.definition,
+    adapter.definition!,
     actor,
     id,
     expectedVersion,
     adapter.stageColumns(target, playbook, reasonLabel),
-    {
-      afterWrite: async (trx, _before, after) => {
-        // The run as it is now, in this transaction: a concurrent move of the same record
-        // failed its version check on the record already.
-        const current = (await findRun(trx, actor.tenantId, recordType, id))!;
-        await enterStage(
-          trx,
-          {
-            id: current.id,
-            tenantId: actor.tenantId,
-            recordType,
-            recordId: id,
-            ownerId: (after.ownerId as string | null) ?? null,
-            playbookVersionId: current.playbookVersionId,
-          },
-          {
-            from: current.stageKey,
-            to: target,
-            at: String(after.updatedAt),
-            actorId: actor.userId,
-            reason: input.reason ?? null,
-          },
-        );
-      },
-    },
+    { afterWrite },
   );
 }
 
@@ -558,7 +604,9 @@ export async function moveRunOnPublish(
     return;
   }
   const adapter = runAdapter(run.recordType);
-  if (adapter) {
+  // A record type without a stage column of its own (orders) keeps its row as it is.
+  if (adapter?.definition) {
+    const definition = adapter.definition;
     const existing = (await findInTenantById(trx, adapter.table, actor.tenantId, run.recordId)) as
       | Row
       | undefined;
@@ -567,7 +615,7 @@ export async function moveRunOnPublish(
       const merged = { ...existing, ...columns };
       const patch = {
         ...columns,
-        ...adapter.definition.derive(merged, { actor, now, trx, existing }),
+        ...definition.derive(merged, { actor, now, trx, existing }),
         updatedAt: now,
       };
       await updateIfVersion(trx, adapter.table, actor.tenantId, existing.id, existing.version, patch);
