@@ -275,7 +275,7 @@ describe('lead stage moves through the lead playbook', () => {
     ]);
   });
 
-  it('hands the lead’s 客户初步沟通记录表 over to the deal it converts into', async () => {
+  it('hands the lead’s 客户初步沟通记录表 and its first contact over to the deal it converts into', async () => {
     const lead = await newLead();
     await rep.post('/api/activities', { kind: 'call', subject: '首次电话', leadId: lead.id });
     const values = { needs: 'MES 系统', budget: 30_000_000, decision_chain: '厂长' };
@@ -293,6 +293,10 @@ describe('lead stage moves through the lead playbook', () => {
     expect(converted.statusCode, converted.body).toBe(200);
     const dealSop = (await rep.get(`/api/deals/${converted.json().dealId}/sop`)).json();
     expect(dealSop.state.forms.first_contact_record.values).toEqual(values);
+    // 首次触达, ticked on the lead by its first follow-up, is done on the deal too: the gate to
+    // 需求分析 asks for nothing of what was done on the lead.
+    expect(Object.keys(dealSop.state.checklist)).toEqual(['first_contact']);
+    expect(dealSop.next.find((n: { stage: string }) => n.stage === 'needs_analysis').ready).toBe(true);
     // The lead's run ends in 已确认 with a stage event of the conversion.
     const run = await database.db
       .selectFrom('sopRuns')

@@ -133,6 +133,29 @@ describe('core screens', () => {
     });
     await page.getByTestId('record-header').getByText('采购经理').waitFor();
 
+    // Confirming the lead too early: the gate names what is missing, 客户初步沟通记录表.
+    const leadSop = page.getByTestId('sop-panel');
+    await leadSop.getByTestId('move-qualified').click();
+    const refusal = page.getByTestId('gate-refusal');
+    await refusal.waitFor();
+    const refusalText = (await refusal.textContent()) ?? '';
+    assert.match(refusalText, /客户初步沟通记录表/);
+    await shot(page, '15-gate-refused.png');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /知道了/ })
+      .click();
+
+    // Fill the deliverable rendered from the playbook, on the lead.
+    await leadSop.getByText('客户初步沟通记录表').first().click();
+    const form = page.getByTestId('sop-form-first_contact_record');
+    await form.getByLabel('客户需求').fill('产线数据采集与报表自动化');
+    await form.getByLabel('预算').fill('500000');
+    await form.getByLabel('决策链').fill('生产总监决策，IT 经理把关');
+    await page.getByTestId('sop-form-submit-first_contact_record').click();
+    await leadSop.getByText('已提交').first().waitFor();
+    await shot(page, '16-form-filled.png');
+
     // Convert the lead: customer, contact and a deal.
     await page.getByTestId('convert').click();
     await page
@@ -158,32 +181,10 @@ describe('core screens', () => {
     await page.waitForURL(/\/deals\/deal_/);
     const sop = page.getByTestId('sop-panel');
     await sop.getByTestId('sop-stage').getByText('初步接触').waitFor();
-    await shot(page, '14-converted-deal.png');
-
-    // Moving on too early: the gate names what is missing, 客户初步沟通记录表 among it.
-    await sop.getByTestId('move-needs_analysis').click();
-    const refusal = page.getByTestId('gate-refusal');
-    await refusal.waitFor();
-    const refusalText = (await refusal.textContent()) ?? '';
-    assert.match(refusalText, /客户初步沟通记录表/);
-    assert.match(refusalText, /首次触达客户/);
-    await shot(page, '15-gate-refused.png');
-    await page
-      .locator('.ant-modal')
-      .getByRole('button', { name: /知道了/ })
-      .click();
-
-    // Tick the key action and fill the deliverable rendered from the playbook.
-    await sop.locator('.ant-checkbox-wrapper').filter({ hasText: '首次触达客户' }).click();
-    await sop.getByText('客户初步沟通记录表').first().click();
-    const form = page.getByTestId('sop-form-first_contact_record');
-    await form.getByLabel('客户需求').fill('产线数据采集与报表自动化');
-    await form.getByLabel('预算').fill('500000');
-    await form.getByLabel('决策链').fill('生产总监决策，IT 经理把关');
-    await page.getByTestId('sop-form-submit-first_contact_record').click();
+    // What was done on the lead came along: the record form and the first contact.
     await sop.getByText('已提交').first().waitFor();
     await sop.locator('.ant-checkbox-wrapper-checked').filter({ hasText: '首次触达客户' }).waitFor();
-    await shot(page, '16-form-filled.png');
+    await shot(page, '14-converted-deal.png');
     await sop.getByTestId('move-needs_analysis').click();
     await sop.getByTestId('sop-stage').getByText('需求分析').waitFor();
     const dealUrl = page.url();

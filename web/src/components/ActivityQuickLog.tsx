@@ -47,6 +47,8 @@ export function ActivityQuickLog({
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['timeline', entity, id] }),
         queryClient.invalidateQueries({ queryKey: ['record', entity, id] }),
+        // A follow-up can move the SOP: a lead's first contact, a clock restarted or met.
+        queryClient.invalidateQueries({ queryKey: ['sop', entity, id] }),
         queryClient.invalidateQueries({ queryKey: ['workbench'] }),
       ]);
     } catch (err) {

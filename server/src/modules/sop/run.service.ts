@@ -186,6 +186,7 @@ export async function startRun(
     /** Write an entry stage event (a record created directly in a later stage). */
     event?: { actorId: string | null; reason?: string | null };
     forms?: RunState['forms'];
+    checklist?: RunState['checklist'];
   },
 ) {
   const existing = await findRun(trx, input.tenantId, input.recordType, input.recordId);
@@ -208,7 +209,7 @@ export async function startRun(
     playbookVersionId: pb.versionId,
     stageKey: stage.key,
     stageEnteredAt: input.at,
-    checklist: '{}',
+    checklist: JSON.stringify(input.checklist ?? {}),
     forms: JSON.stringify(input.forms ?? {}),
     ownerId: input.ownerId,
     status: stage.terminal ? 'closed' : 'open',
@@ -553,12 +554,20 @@ export async function startRunOnCreate(
   if (late && !IMPORTING_ROLES.has(actor.role)) {
     throw new AppError('LATE_STAGE_CREATE_FORBIDDEN', { field: 'stage', params: { stage: stageKey } });
   }
+  // What was done on the lead is not done again on its deal: the deliverables this playbook also
+  // asks for (客户初步沟通记录表) and the starting stage's actions already ticked (首次触达).
   let forms: RunState['forms'] | undefined;
+  let checklist: RunState['checklist'] | undefined;
   if (row.leadId) {
     const leadRun = await findRun(trx, actor.tenantId, 'lead', String(row.leadId));
     const known = new Set(pb.playbook.stages.flatMap((s) => s.forms.map((f) => f.key)));
-    if (leadRun)
+    const actions = new Set(
+      pb.playbook.stages.find((s) => s.key === stageKey)?.checklist.map((a) => a.key) ?? [],
+    );
+    if (leadRun) {
       forms = Object.fromEntries(Object.entries(leadRun.state.forms).filter(([k]) => known.has(k)));
+      checklist = Object.fromEntries(Object.entries(leadRun.state.checklist).filter(([k]) => actions.has(k)));
+    }
   }
   await startRun(trx, {
     tenantId: actor.tenantId,
@@ -569,6 +578,7 @@ export async function startRunOnCreate(
     stageKey,
     event: late ? { actorId: actor.userId, reason: 'created_in_stage' } : undefined,
     forms,
+    checklist,
   });
 }
 
