@@ -31,6 +31,7 @@ const TABLE_ORDER = [
   'deals',
   'activities',
   'tasks',
+  'saved_views',
 ];
 
 type AnyDb = Kysely<any>;

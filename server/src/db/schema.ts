@@ -525,6 +525,7 @@ export interface DB {
   dealForecasts: DealForecastTable;
   weeklyReports: WeeklyReportTable;
   weeklyReportSettings: WeeklyReportSettingTable;
+  savedViews: SavedViewTable;
 }
 
 /** One uploaded file: its parse, mapping, validation report and progress (import module). */
@@ -925,5 +926,15 @@ export interface PaymentReminderTable {
   tenantId: string;
   planId: string;
   step: string;
+  createdAt: string;
+}
+
+export interface SavedViewTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  entity: string;
+  name: string;
+  definition: string; // JSON SavedViewDefinition
   createdAt: string;
 }

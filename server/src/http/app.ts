@@ -32,6 +32,7 @@ import { quoteRoutes } from '../modules/quotes/quote.routes';
 import { quoteApprovalOutcome } from '../modules/quotes/quote.service';
 import { RECORD_DEFINITIONS } from '../modules/records/definitions';
 import { recordRoutes } from '../modules/records/record.routes';
+import { savedViewRoutes } from '../modules/saved-views/saved-view.routes';
 import { settingsRoutes } from '../modules/settings/settings.routes';
 import { breachRoutes } from '../modules/sop/breach.routes';
 import { dealSopRoutes } from '../modules/sop/deal-sop.routes';
@@ -93,6 +94,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ...playbookRoutes(database),
     ...breachRoutes(database),
     ...settingsRoutes(database),
+    ...savedViewRoutes(database),
     ...targetRoutes(database),
     ...forecastRoutes(database),
     ...dashboardRoutes(database),

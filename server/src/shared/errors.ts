@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'PAYMENT_TERMS_INVALID',
   'RECEIPT_EXCEEDS_RECEIVABLE',
   'SHIPMENT_INVALID',
+  'SHIPMENT_ACCEPTED',
   'ATTACHMENT_TOO_LARGE',
   'ATTACHMENT_TYPE_NOT_ALLOWED',
   'ATTACHMENT_RAW_BODY_REQUIRED',
@@ -53,6 +54,7 @@ export const ERROR_CODES = [
   'ATTACHMENT_INFECTED',
   'ATTACHMENT_SCAN_FAILED',
   'TARGET_INVALID',
+  'SAVED_VIEW_LIMIT_REACHED',
   'INTERNAL',
 ] as const;
 
@@ -114,6 +116,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'CLAIM_QUOTA_REACHED':
     case 'CUSTOMER_CAP_REACHED':
     case 'KPI_NOT_AVAILABLE':
+    case 'SAVED_VIEW_LIMIT_REACHED':
       return 409;
     case 'VERSION_MISMATCH':
       return 412;
@@ -152,6 +155,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'APPROVAL_NO_APPROVER':
       return 422;
     case 'CONTRACT_SIGNED':
+    case 'SHIPMENT_ACCEPTED':
     case 'RECEIPT_EXCEEDS_RECEIVABLE':
       return 409;
     case 'PAYMENT_TERMS_INVALID':

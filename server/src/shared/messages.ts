@@ -152,6 +152,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'zh-CN': '发货数量有误：{detail}',
     'en-US': 'Invalid shipment quantities: {detail}',
   },
+  SHIPMENT_ACCEPTED: {
+    'zh-CN': '该发货已签收或验收，其签收/验收单附件不能删除',
+    'en-US': 'The shipment is signed for or accepted; its acceptance document cannot be removed',
+  },
   ATTACHMENT_TOO_LARGE: {
     'zh-CN': '附件过大（上限 {maxSize}）',
     'en-US': 'The attachment is too large (limit {maxSize})',
@@ -182,6 +186,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'en-US': 'The virus scanner is unavailable; please retry later',
   },
   TARGET_INVALID: { 'zh-CN': '目标有误：{detail}', 'en-US': 'The target is not valid: {detail}' },
+  SAVED_VIEW_LIMIT_REACHED: {
+    'zh-CN': '每个列表最多保存 {max} 个视图，请先删除不用的视图',
+    'en-US': 'A list can keep at most {max} saved views; delete one you no longer use',
+  },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', 'en-US': 'Internal server error; please retry later' },
 };
 
@@ -314,6 +322,7 @@ export const ENTITY_NAMES: Catalogue = {
   target: { 'zh-CN': '销售目标', 'en-US': 'Target' },
   weekly_report: { 'zh-CN': '周报', 'en-US': 'Weekly report' },
   playbook_version: { 'zh-CN': 'SOP 版本', 'en-US': 'SOP version' },
+  saved_view: { 'zh-CN': '视图', 'en-US': 'Saved view' },
 };
 
 export function format(template: string, params: Record<string, string | number>): string {

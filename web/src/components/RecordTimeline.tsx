@@ -1,5 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Empty, Spin, Tag, Timeline, Typography } from 'antd';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Empty, Spin, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Activity, History, Page } from '../api/types';
@@ -28,34 +28,66 @@ const HIDDEN = new Set([
   'assignedAt',
 ]);
 
+const PAGE = 50;
+
 /** Follow-ups and audit history of a record, merged, newest first. */
 export function RecordTimeline({ entity, id }: { entity: Entity; id: string }) {
   const { t, i18n } = useTranslation();
-  const query = useQuery({
-    queryKey: ['timeline', entity, id],
-    queryFn: async () => {
-      const [acts, history] = await Promise.all([
-        api<Page<Activity>>('GET', `/api/activities?${RELATION_OF[entity]}=${id}&limit=200`),
-        api<History>('GET', `/api/${entity}/${id}/history`),
-      ]);
-      const items: Item[] = [
-        ...acts.items.map((a) => ({ at: a.occurredAt, key: a.id, type: 'activity' as const, activity: a })),
-        ...history.events.map((e) => ({
-          at: e.createdAt,
-          key: e.id,
-          type: 'audit' as const,
-          action: e.action,
-          actor: e.actorName,
-          fields: Object.keys(e.changes?.after ?? {}).filter((k) => !HIDDEN.has(k)),
-          note: e.changes?.note,
-        })),
-      ];
-      return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // Follow-ups come a page at a time (newest first); the audit history is read whole.
+  const acts = useInfiniteQuery({
+    queryKey: ['timeline', entity, id, 'activities'],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const params = new URLSearchParams({
+        [RELATION_OF[entity]]: id,
+        limit: String(PAGE),
+        includeTotal: 'true',
+      });
+      if (pageParam) params.set('cursor', pageParam);
+      return api<Page<Activity>>('GET', `/api/activities?${params}`);
     },
+    getNextPageParam: (last) => last.nextCursor,
   });
+  const history = useQuery({
+    queryKey: ['timeline', entity, id, 'history'],
+    queryFn: () => api<History>('GET', `/api/${entity}/${id}/history`),
+  });
+  const loaded = acts.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = acts.data?.pages[0]?.total;
+  // While older follow-ups are still to load, older changes wait with them, so the order holds.
+  const oldest = acts.hasNextPage ? loaded[loaded.length - 1]?.occurredAt : undefined;
+  const data: Item[] | undefined =
+    acts.data && history.data
+      ? [
+          ...loaded.map((a) => ({ at: a.occurredAt, key: a.id, type: 'activity' as const, activity: a })),
+          ...history.data.events
+            .filter((e) => !oldest || e.createdAt >= oldest)
+            .map((e) => ({
+              at: e.createdAt,
+              key: e.id,
+              type: 'audit' as const,
+              action: e.action,
+              actor: e.actorName,
+              fields: Object.keys(e.changes?.after ?? {}).filter((k) => !HIDDEN.has(k)),
+              note: e.changes?.note,
+            })),
+        ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      : undefined;
+  const error = acts.error ?? history.error;
+  const query = { isLoading: acts.isLoading || history.isLoading, error, data };
   const fieldName = (k: string) => (i18n.exists(`fields.${k}`) ? t(`fields.${k}`) : k);
   return (
-    <Card title={t('timeline.title')} data-testid="timeline">
+    <Card
+      title={t('timeline.title')}
+      data-testid="timeline"
+      extra={
+        total !== undefined && (
+          <Typography.Text type="secondary" data-testid="timeline-total">
+            {t('timeline.total', { count: total })}
+          </Typography.Text>
+        )
+      }
+    >
       {query.isLoading && <Spin />}
       {query.error && (
         <Alert type="error" showIcon message={t('list.error', { message: (query.error as Error).message })} />
@@ -120,6 +152,16 @@ export function RecordTimeline({ entity, id }: { entity: Entity; id: string }) {
                 },
           )}
         />
+      )}
+      {acts.hasNextPage && (
+        <Button
+          block
+          loading={acts.isFetchingNextPage}
+          onClick={() => acts.fetchNextPage()}
+          data-testid="timeline-more"
+        >
+          {t('list.loadMoreOf', { shown: loaded.length, count: total ?? loaded.length })}
+        </Button>
       )}
     </Card>
   );

@@ -1,3 +1,4 @@
+import { DeleteOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -33,6 +34,7 @@ import {
   LEAD_SOURCES,
   LEAD_STATUSES,
 } from './recordFields';
+import { type SavedView, useSavedViews } from './useSavedViews';
 
 type Row = RecordBase & Record<string, unknown>;
 type Filters = Record<string, string[]>;
@@ -65,24 +67,6 @@ const FILTERS: Record<ListEntity, FilterSpec[]> = {
   ],
 };
 
-interface SavedView {
-  name: string;
-  search: string;
-  sort: string;
-  scope: 'all' | 'pool';
-  filters: Filters;
-}
-
-// Saved views live in this browser (localStorage), per list.
-const viewsKey = (entity: string) => `salesops.views.${entity}`;
-function loadViews(entity: string): SavedView[] {
-  try {
-    return JSON.parse(localStorage.getItem(viewsKey(entity)) ?? '[]') as SavedView[];
-  } catch {
-    return [];
-  }
-}
-
 /** A server-side list: search (pinyin works), filters, saved views, sorting, cursor pages, bulk assign, pool claim. */
 export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
   const { t } = useTranslation();
@@ -93,7 +77,7 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
   const [sort, setSort] = useState('-createdAt');
   const [scope, setScope] = useState<'all' | 'pool'>('all');
   const [filters, setFilters] = useState<Filters>({});
-  const [views, setViews] = useState<SavedView[]>(() => loadViews(entity));
+  const { views, error: viewsError, create: createView, remove: removeView } = useSavedViews(entity);
   const [selected, setSelected] = useState<Row[]>([]);
   const [assigning, setAssigning] = useState(false);
   const [creating, setCreating] = useState(false);
@@ -124,10 +108,6 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
     else setSort(`${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}`);
   };
 
-  const saveViews = (next: SavedView[]) => {
-    setViews(next);
-    localStorage.setItem(viewsKey(entity), JSON.stringify(next));
-  };
   const saveView = () => {
     let name = '';
     modal.confirm({
@@ -137,20 +117,59 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
       ),
       okText: t('common.save'),
       cancelText: t('common.cancel'),
-      onOk: () => {
+      onOk: async () => {
         const n = name.trim();
-        if (!n) return Promise.reject(new Error('empty'));
-        saveViews([...views.filter((v) => v.name !== n), { name: n, search, sort, scope, filters }]);
+        if (!n) {
+          message.warning(t('views.nameRequired'));
+          throw new Error('empty');
+        }
+        try {
+          await createView(n, { search, sort, scope, filters });
+        } catch (err) {
+          // The dialog stays open for another name.
+          message.error(
+            err instanceof ApiError && err.field === 'name'
+              ? t('views.nameTaken', { name: n })
+              : (err as Error).message,
+          );
+          throw err;
+        }
         message.success(t('views.saved', { name: n }));
-        return Promise.resolve();
       },
     });
   };
-  const applyView = (v: SavedView) => {
-    setSearch(v.search);
-    setSort(v.sort);
-    setScope(v.scope);
-    setFilters(v.filters);
+  const deleteView = (v: SavedView) =>
+    modal.confirm({
+      title: t('views.deleteConfirm', { name: v.name }),
+      okText: t('views.delete'),
+      okButtonProps: { danger: true, 'data-testid': 'view-delete-ok' } as never,
+      cancelText: t('common.cancel'),
+      onOk: async () => {
+        try {
+          await removeView(v.id);
+          message.success(t('views.deleted', { name: v.name }));
+        } catch (err) {
+          message.error((err as Error).message);
+        }
+      },
+    });
+  const clearViews = async () => {
+    const failed: string[] = [];
+    for (const v of views) {
+      try {
+        await removeView(v.id);
+      } catch (err) {
+        failed.push(`${v.name}: ${(err as Error).message}`);
+      }
+    }
+    if (failed.length)
+      modal.warning({ title: t('views.clearFailed', { count: failed.length }), content: failed.join('\n') });
+  };
+  const applyView = ({ definition: d }: SavedView) => {
+    setSearch(d.search);
+    setSort(d.sort);
+    setScope(hasPool ? d.scope : 'all');
+    setFilters(d.filters);
   };
 
   const claim = async (row: Row) => {
@@ -264,10 +283,32 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
           menu={{
             items: [
               ...views.map((v) => ({
-                key: `view:${v.name}`,
-                label: v.name,
+                key: `view:${v.id}`,
+                label: (
+                  <Space data-testid="view-item">
+                    <span data-value="">{v.name}</span>
+                    <DeleteOutlined
+                      aria-label={t('views.delete')}
+                      data-testid="view-delete"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        deleteView(v);
+                      }}
+                    />
+                  </Space>
+                ),
               })),
-              ...(views.length ? [{ type: 'divider' as const }] : []),
+              ...(viewsError
+                ? [
+                    {
+                      key: 'error',
+                      disabled: true,
+                      danger: true,
+                      label: t('list.error', { message: viewsError.message }),
+                    },
+                  ]
+                : []),
+              ...(views.length || viewsError ? [{ type: 'divider' as const }] : []),
               { key: 'save', label: t('views.save') },
               ...(views.length ? [{ key: 'clear', label: t('views.clear'), danger: true }] : []),
             ],
@@ -279,10 +320,10 @@ export function RecordListPage({ entity, me }: { entity: ListEntity; me: Me }) {
                   okText: t('views.clear'),
                   okButtonProps: { danger: true },
                   cancelText: t('common.cancel'),
-                  onOk: () => saveViews([]),
+                  onOk: clearViews,
                 });
               else {
-                const v = views.find((x) => `view:${x.name}` === key);
+                const v = views.find((x) => `view:${x.id}` === key);
                 if (v) applyView(v);
               }
             },

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App as AntApp,
@@ -390,43 +390,68 @@ function RelatedList({
 }) {
   const { t } = useTranslation();
   const [creating, setCreating] = useState(false);
-  const q = useQuery({
+  const q = useInfiniteQuery({
     queryKey: ['list', entity, 'account', accountId],
-    queryFn: () => api<Page<Rec>>('GET', `/api/${entity}?accountId=${accountId}&limit=50`),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const params = new URLSearchParams({ accountId, limit: '50', includeTotal: 'true' });
+      if (pageParam) params.set('cursor', pageParam);
+      return api<Page<Rec>>('GET', `/api/${entity}?${params}`);
+    },
+    getNextPageParam: (last) => last.nextCursor,
   });
+  const rows = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = q.data?.pages[0]?.total;
   return (
     <Card
       title={t(`menu.${entity}`)}
       size="small"
       extra={
-        canCreate && (
-          <>
-            <Button size="small" onClick={() => setCreating(true)} data-testid={`related-create-${entity}`}>
-              {t(`create.new.${entity}`)}
-            </Button>
-            <CreateRecordDrawer
-              entity={entity}
-              accountId={accountId}
-              open={creating}
-              onClose={() => setCreating(false)}
-            />
-          </>
-        )
+        <Space>
+          {total !== undefined && (
+            <Typography.Text type="secondary" data-testid={`related-total-${entity}`}>
+              {t('list.total', { count: total })}
+            </Typography.Text>
+          )}
+          {canCreate && (
+            <>
+              <Button size="small" onClick={() => setCreating(true)} data-testid={`related-create-${entity}`}>
+                {t(`create.new.${entity}`)}
+              </Button>
+              <CreateRecordDrawer
+                entity={entity}
+                accountId={accountId}
+                open={creating}
+                onClose={() => setCreating(false)}
+              />
+            </>
+          )}
+        </Space>
       }
     >
       {q.isLoading && <Spin />}
       {q.error && <Alert type="error" showIcon message={(q.error as Error).message} />}
-      {q.data && q.data.items.length === 0 && (
-        <Typography.Text type="secondary">{t('list.empty')}</Typography.Text>
-      )}
-      <Space direction="vertical">
-        {q.data?.items.map((r) => (
-          <Link key={r.id} to={`/${entity}/${r.id}`}>
+      {q.data && rows.length === 0 && <Typography.Text type="secondary">{t('list.empty')}</Typography.Text>}
+      <Space direction="vertical" data-testid={`related-${entity}`}>
+        {rows.map((r) => (
+          <Link key={r.id} to={`/${entity}/${r.id}`} data-testid="related-item">
             <span data-value="">{String(r.name)}</span>
             {entity === 'deals' ? ` · ${t(`stage.${String(r.stage)}`)}` : ''}
           </Link>
         ))}
       </Space>
+      {q.hasNextPage && (
+        <Button
+          block
+          size="small"
+          style={{ marginTop: 12 }}
+          loading={q.isFetchingNextPage}
+          onClick={() => q.fetchNextPage()}
+          data-testid={`related-more-${entity}`}
+        >
+          {t('list.loadMoreOf', { shown: rows.length, count: total ?? rows.length })}
+        </Button>
+      )}
     </Card>
   );
 }

@@ -7,6 +7,7 @@ import type { DB } from '../../db/schema';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
+import { LOCKED } from '../contracts/contract.service';
 import {
   type AttachmentRow,
   findAttachmentById,
@@ -49,6 +50,56 @@ async function recordOwner(db: Kysely<DB>, actor: Actor, recordType: AttachableR
   if (!row || !canRead(actor, row.ownerId, def.scope))
     throw new AppError('RECORD_NOT_FOUND', { params: { entity: recordType } });
   return { ownerId: row.ownerId, scope: def.scope };
+}
+
+/**
+ * A signed or archived contract is read-only, its files included: nothing is added or removed
+ * (CONTRACT_SIGNED). On PostgreSQL the contract row is locked, so a signing running at the same
+ * time is waited for and counted.
+ */
+async function assertContractOpen(
+  db: Kysely<DB>,
+  dialect: Database['dialect'],
+  tenantId: string,
+  recordType: string,
+  recordId: string,
+) {
+  if (recordType !== 'contract') return;
+  let q = db
+    .selectFrom('contracts')
+    .select('status')
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', recordId);
+  if (dialect === 'postgres') q = q.forUpdate();
+  const contract = await q.executeTakeFirst();
+  if (contract && LOCKED.has(contract.status)) throw new AppError('CONTRACT_SIGNED');
+}
+
+/**
+ * Files that are evidence stay: besides the files of a signed or archived contract, the scan of
+ * any signed contract version (still in force while an amendment is drafted) answers
+ * CONTRACT_SIGNED, and the document of a signed-for or accepted shipment SHIPMENT_ACCEPTED.
+ */
+async function assertRemovable(db: Kysely<DB>, dialect: Database['dialect'], row: AttachmentRow) {
+  await assertContractOpen(db, dialect, row.tenantId, row.recordType, row.recordId);
+  const [scan, acceptance] = await Promise.all([
+    db
+      .selectFrom('contractVersions')
+      .select('id')
+      .where('tenantId', '=', row.tenantId)
+      .where('scanAttachmentId', '=', row.id)
+      .where('signedOn', 'is not', null)
+      .executeTakeFirst(),
+    db
+      .selectFrom('shipments')
+      .select('id')
+      .where('tenantId', '=', row.tenantId)
+      .where('acceptanceAttachmentId', '=', row.id)
+      .where('status', '=', 'accepted')
+      .executeTakeFirst(),
+  ]);
+  if (scan) throw new AppError('CONTRACT_SIGNED');
+  if (acceptance) throw new AppError('SHIPMENT_ACCEPTED');
 }
 
 export function toAttachmentDto(row: AttachmentRow) {
@@ -95,6 +146,7 @@ export async function uploadAttachment(
     });
   const owner = await recordOwner(database.db, actor, input.recordType, input.recordId);
   assertWritable(actor, input.recordType, owner.ownerId, owner.scope);
+  await assertContractOpen(database.db, database.dialect, actor.tenantId, input.recordType, input.recordId);
 
   const check = checkFile(fileName, input.content);
   if (!check.ok) {
@@ -199,11 +251,15 @@ export async function listAttachments(
   return { items: rows.map(toAttachmentDto) };
 }
 
-/** Soft delete by someone who may change the record; the bytes stay until a purge. */
+/**
+ * Soft delete by someone who may change the record; the bytes stay until a purge. Never a file of
+ * a signed or archived contract, a signed version's scan or an accepted shipment's document.
+ */
 export async function deleteAttachment(database: Database, actor: Actor, id: string) {
   const { row, owner } = await attachmentOrThrow(database.db, actor, id);
   assertWritable(actor, row.recordType, owner.ownerId, owner.scope);
   await database.db.transaction().execute(async (trx) => {
+    await assertRemovable(trx, database.dialect, row);
     const at = new Date().toISOString();
     if (!(await markAttachmentDeleted(trx, actor.tenantId, id, actor.userId, at)))
       throw new AppError('RECORD_NOT_FOUND', { params: { entity: 'attachment' } });

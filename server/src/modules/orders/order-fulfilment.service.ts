@@ -1,5 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { Actor } from '../../auth/actor';
 import type { Database } from '../../db/database';
+import type { DB } from '../../db/schema';
 import { periodInstants } from '../../domain/kpi/periods';
 import { remainingPerLine } from '../../domain/orders/order-status';
 import { formatScaled, parseScaled } from '../../domain/quotes/decimal';
@@ -9,6 +11,7 @@ import { appendAuditEvent } from '../audit/audit.repository';
 import { checkAttachment } from '../contracts/contract-signing.service';
 import { notify } from '../notifications/notification.service';
 import { insertRecord, updateRecordIn } from '../records/record.service';
+import type { HookContext } from '../records/record-definition';
 import { taskDefinition } from '../tasks/task.definition';
 import type { AcceptanceInput, HandoffInput, ShipmentInput } from './order.schemas';
 import {
@@ -17,6 +20,7 @@ import {
   DEPARTMENT_NAMES,
   getOrderIn,
   type OrderLine,
+  type OrderRow,
   orderOrThrow,
   orderSide,
   QTY,
@@ -107,6 +111,51 @@ export async function addHandoff(database: Database, actor: Actor, orderId: stri
   });
 }
 
+type HandoffRow = Selectable<DB['orderHandoffs']>;
+
+/**
+ * The one way a hand-off gets done, from its route or from its task: the hand-off is marked done
+ * (first, so that closing the task finds it done and stops there), its task closed when still
+ * open, the order's history noted and its status recomputed.
+ */
+async function finishHandoff(ctx: HookContext, order: OrderRow, handoff: HandoffRow) {
+  const { actor, now: at, trx } = ctx;
+  await trx
+    .updateTable('orderHandoffs')
+    .set({ status: 'done', doneAt: at, updatedAt: at })
+    .where('id', '=', handoff.id)
+    .execute();
+  const task = handoff.taskId
+    ? await trx
+        .selectFrom('tasks')
+        .select(['version', 'status'])
+        .where('tenantId', '=', order.tenantId)
+        .where('id', '=', handoff.taskId)
+        .where('deletedAt', 'is', null)
+        .executeTakeFirst()
+    : undefined;
+  if (task && task.status !== 'done')
+    await updateRecordIn(
+      { actor: orderSide(actor), now: at, trx },
+      taskDefinition,
+      handoff.taskId!,
+      task.version,
+      {
+        status: 'done',
+      },
+    );
+  await appendAuditEvent(trx, {
+    tenantId: order.tenantId,
+    actorId: actor.userId,
+    entity: 'order',
+    entityId: order.id,
+    action: 'update',
+    changes: { note: `handoff ${handoff.department} done` },
+    at,
+  });
+  await refreshOrderStatus(trx, order, actor.userId);
+}
+
 export async function completeHandoff(database: Database, actor: Actor, orderId: string, handoffId: string) {
   return database.db.transaction().execute(async (trx) => {
     const order = await orderOrThrow(trx, actor, orderId);
@@ -121,40 +170,32 @@ export async function completeHandoff(database: Database, actor: Actor, orderId:
     if (handoff.assigneeId !== actor.userId) assertMayFulfil(actor, order.ownerId);
     if (handoff.status === 'done')
       throw new AppError('INVALID_STATE', { params: { reason: 'hand-off is done' } });
-    const at = new Date().toISOString();
-    const task = handoff.taskId
-      ? await trx
-          .selectFrom('tasks')
-          .select(['version', 'status'])
-          .where('id', '=', handoff.taskId)
-          .executeTakeFirst()
-      : undefined;
-    if (task && task.status !== 'done')
-      await updateRecordIn(
-        { actor: orderSide(actor), now: at, trx },
-        taskDefinition,
-        handoff.taskId!,
-        task.version,
-        {
-          status: 'done',
-        },
-      );
-    await trx
-      .updateTable('orderHandoffs')
-      .set({ status: 'done', doneAt: at, updatedAt: at })
-      .where('id', '=', handoffId)
-      .execute();
-    await appendAuditEvent(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      entity: 'order',
-      entityId: orderId,
-      action: 'update',
-      changes: { note: `handoff ${handoff.department} done` },
-      at,
-    });
+    await finishHandoff({ actor, now: new Date().toISOString(), trx }, order, handoff);
     return getOrderIn(trx, actor, orderId);
   });
+}
+
+/**
+ * A task was marked done (task definition's after-update hook): when it is an open hand-off's
+ * task, the hand-off is done too. Whoever may finish the task may finish its hand-off.
+ */
+export async function finishHandoffOfTask(ctx: HookContext, taskId: string) {
+  const { actor, trx } = ctx;
+  const handoff = await trx
+    .selectFrom('orderHandoffs')
+    .selectAll()
+    .where('tenantId', '=', actor.tenantId)
+    .where('taskId', '=', taskId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (!handoff) return;
+  const order = await trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('tenantId', '=', actor.tenantId)
+    .where('id', '=', handoff.orderId)
+    .executeTakeFirstOrThrow();
+  await finishHandoff(ctx, order, handoff);
 }
 
 /** A shipment (发货) of some quantity of each line; never more than is left to ship, never zero. */

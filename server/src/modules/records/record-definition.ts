@@ -72,6 +72,8 @@ export interface RecordDefinition<Dto = unknown> {
   afterCreate?(row: Row, ctx: HookContext): Promise<void>;
   /** Checks on an update beyond the schema (state rules), given the merged row. */
   validateUpdate?(merged: Record<string, unknown>, existing: Row, ctx: HookContext): void;
+  /** Cross-record rules after an update (the row as written, the row before), in the same transaction. */
+  afterUpdate?(row: Row, existing: Row, ctx: HookContext): Promise<void>;
 }
 
 /** Columns kept out of audit diffs: bookkeeping, or derived from other columns. */

@@ -330,6 +330,7 @@ export async function updateRecordIn(
   const full = { ...columns, ...def.derive(merged, { ...ctx, existing }) };
   const after = await writeVersioned(trx, def, actor, existing, full, 'update', now);
   await opts.afterWrite?.(trx, existing, after);
+  await def.afterUpdate?.(after, existing, ctx);
   await runAutomations(trx, {
     tenantId: actor.tenantId,
     event: 'record.updated',

@@ -80,4 +80,11 @@ export const taskDefinition: RecordDefinition<TaskDto> = {
     };
   },
   toDto: (row) => pickColumns(row) as TaskDto,
+  // A sales order's hand-off is also a task: finishing the task finishes the hand-off. (The orders
+  // module is loaded lazily, as it writes tasks through this definition.)
+  afterUpdate: async (row, existing, ctx) => {
+    if (row.status !== 'done' || existing.status === 'done') return;
+    const { finishHandoffOfTask } = await import('../orders/order-fulfilment.service');
+    await finishHandoffOfTask(ctx, row.id);
+  },
 };
