@@ -4,6 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import {
   apiAs,
   assertNoCjk,
+  chooseOption,
   DEMO,
   shot,
   signIn as signInAt,
@@ -306,15 +307,19 @@ describe('core screens', () => {
     await rows.nth(0).locator('.ant-checkbox-input').check();
     await rows.nth(1).locator('.ant-checkbox-input').check();
     await mpage.getByTestId('bulk-assign').click();
-    await mpage.getByTestId('assign-owner').click();
-    await mpage.keyboard.type(rep.user.name);
-    await mpage.locator('.ant-select-item-option').filter({ hasText: rep.user.name }).first().click();
+    await chooseOption(mpage, mpage.getByTestId('assign-owner'), rep.user.name);
     await shot(mpage, '23-bulk-assign.png');
     await mpage
       .locator('.ant-modal')
       .getByRole('button', { name: /分\s*配/ })
       .click();
-    await mpage.getByText('已分配 2 条').waitFor();
+    await mpage
+      .getByText('已分配 2 条')
+      .waitFor()
+      .catch(async (err) => {
+        await shot(mpage, '23b-bulk-assign-failed.png');
+        throw err;
+      });
     for (const id of ids) {
       const lead = await manager.call<{ ownerId: string }>('GET', `/api/leads/${id}`);
       assert.equal(lead.ownerId, rep.user.id, `${id} now belongs to rep01`);

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 // What every browser test file shares: a real server on a fresh SQLite file with the demo
 // company, Debian's chromium, signed-in API clients for preparing data, and screenshots.
@@ -169,4 +169,27 @@ export function assertNoCjk(text: string, where: string): void {
       ?.slice(0, 20)
       .join(' | ')}`,
   );
+}
+
+/**
+ * Picks `text` in an Ant Design select (typing it first to search) and waits until the select
+ * shows it: a click on an option that is still sliding in can be lost, so it tries again.
+ */
+export async function chooseOption(page: Page, select: Locator, text: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    await page.keyboard.type(text);
+    const option = page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: text });
+    await option.first().waitFor();
+    await option.first().click();
+    try {
+      await select.getByText(text).first().waitFor({ timeout: 3000 });
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+    }
+  }
+  await select.getByText(text).first().waitFor();
 }
