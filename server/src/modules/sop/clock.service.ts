@@ -254,6 +254,8 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
     .limit(limit)
     .execute();
   const playbooks = new Map<string, Playbook>();
+  // One read of each tenant's calendar per sweep, not one per clock.
+  const calendars = new Map<string, CalendarConfig>();
   const events: SweepEvent[] = [];
   for (const c of due) {
     let pb = playbooks.get(c.playbookVersionId);
@@ -270,7 +272,11 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
       .find((s) => s.key === c.stageKey)
       ?.timeLimits.find((l) => l.key === c.limitKey);
     if (!limitDef) continue;
-    const cal = await tenantCalendar(db, c.tenantId);
+    let cal = calendars.get(c.tenantId);
+    if (!cal) {
+      cal = await tenantCalendar(db, c.tenantId);
+      calendars.set(c.tenantId, cal);
+    }
     const mark = events.length;
     try {
       await db.transaction().execute(async (trx) => {
