@@ -177,6 +177,17 @@ describe('orders through the SOP', () => {
       .where('recordId', 'in', [handed.id, idle.id])
       .execute();
     expect(breaches).toEqual([{ recordId: idle.id, ownerId: org.users.repA1.id }]);
+    // People see the order by its number: in the breach list, and in the owner's notification.
+    const { number } = (await rep.get(`/api/orders/${idle.id}`)).json() as { number: string };
+    const listed = (await rep.get(`/api/breaches?recordId=${idle.id}`)).json().items;
+    expect(listed.map((b: { recordName: string }) => b.recordName)).toEqual([number]);
+    const told = await database.db
+      .selectFrom('notifications')
+      .select('titleZh')
+      .where('recordId', '=', idle.id)
+      .execute();
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.every((n) => n.titleZh.includes(number) && n.titleZh.includes('订单'))).toBe(true);
   });
 
   it('cancelling an order ends its run in 取消 and cancels its clocks', async () => {

@@ -18,7 +18,7 @@ export const enUS: Messages = {
     deals: 'Opportunities',
   },
   entity: { leads: 'Lead', accounts: 'Customer', contacts: 'Contact', deals: 'Opportunity' },
-  entityType: { lead: 'Lead', account: 'Customer', contact: 'Contact', deal: 'Opportunity' },
+  entityType: { lead: 'Lead', account: 'Customer', contact: 'Contact', deal: 'Opportunity', order: 'Order' },
   common: { cancel: 'Cancel', save: 'Save', ok: 'OK', actions: 'Actions', listSep: ', ' },
   list: {
     search: 'Search by name, pinyin or initials',

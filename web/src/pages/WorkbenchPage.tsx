@@ -103,7 +103,8 @@ type RunningClock = SopClock & {
 
 /** Where a record lives in the web app, under its name: the one a list brought along, else looked up. */
 function RecordName({ type, id, name }: { type: string; id: string; name?: string | null }) {
-  const entity = PATH_OF_TYPE[type];
+  // Orders come named (by number) from the lists; the others can be looked up by id.
+  const entity = type === 'order' ? 'orders' : PATH_OF_TYPE[type];
   const q = useQuery({
     queryKey: ['record', entity, id],
     enabled: !!entity && name == null,

@@ -20,6 +20,7 @@ export interface SlaFacts {
 const RECORD_WORDS: Record<string, LocalText> = {
   deal: { 'zh-CN': '商机', 'en-US': 'Deal' },
   lead: { 'zh-CN': '线索', 'en-US': 'Lead' },
+  order: { 'zh-CN': '订单', 'en-US': 'Order' },
 };
 
 export const SLA_NOTIFICATION_KINDS: Record<SlaEventKind, string> = {

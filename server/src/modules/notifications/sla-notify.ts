@@ -3,13 +3,13 @@ import { ROLES, type Role } from '../../auth/roles';
 import type { DB } from '../../db/schema';
 import type { LocalText } from '../../domain/notifications/formats';
 import { type SlaEventKind, slaNotification } from '../../domain/notifications/sla-messages';
+import { recordNames } from '../sop/record-names';
 import { type NotificationInput, notify } from './notification.service';
 
 // Called by the SLA sweep inside the transaction of each warning, breach and escalation step, so
 // a step and its notifications are written together, exactly once.
 
 const ROLE_SET = new Set<string>(ROLES);
-const RECORD_TABLES: Record<string, 'deals' | 'leads'> = { deal: 'deals', lead: 'leads' };
 
 /** Who an escalation step's `notify` list names: 'owner', 'owner_manager', or roles. */
 export function slaRecipients(
@@ -39,19 +39,12 @@ export async function notifySlaEvent(
   event: { kind: SlaEventKind; step?: number; notify?: readonly string[] },
   names: { stage: LocalText; limit: LocalText; timeZone: string },
 ): Promise<{ recipients: string[] }> {
-  const table = RECORD_TABLES[clock.recordType];
-  const record = table
-    ? await trx
-        .selectFrom(table)
-        .select('name')
-        .where('tenantId', '=', clock.tenantId)
-        .where('id', '=', clock.recordId)
-        .executeTakeFirst()
-    : undefined;
+  const known = await recordNames(trx, clock.tenantId, [clock]);
+  const recordName = known.get(`${clock.recordType}:${clock.recordId}`);
   const text = slaNotification({
     event: event.kind,
     recordType: clock.recordType,
-    recordName: record?.name ?? clock.recordId,
+    recordName: recordName ?? clock.recordId,
     stageName: names.stage,
     limitName: names.limit,
     dueAt: clock.dueAt,

@@ -4,30 +4,7 @@ import type { Database } from '../../db/database';
 import { defineRoute, idParamsSchema, type RouteSpec } from '../../http/route';
 import { AppError } from '../../shared/errors';
 import { appendAuditEvent } from '../audit/audit.repository';
-
-/** The tables whose records carry a display name, by the record type a breach names. */
-const NAMED_TABLES = { deal: 'deals', lead: 'leads' } as const;
-
-/** Names of the records behind a page of breaches, so a list shows them without one call per row. */
-async function recordNames(
-  db: Database['db'],
-  tenantId: string,
-  rows: { recordType: string; recordId: string }[],
-): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const [type, table] of Object.entries(NAMED_TABLES)) {
-    const ids = [...new Set(rows.filter((r) => r.recordType === type).map((r) => r.recordId))];
-    if (ids.length === 0) continue;
-    const found = await db
-      .selectFrom(table)
-      .select(['id', 'name'])
-      .where('tenantId', '=', tenantId)
-      .where('id', 'in', ids)
-      .execute();
-    for (const r of found) names.set(`${type}:${r.id}`, r.name);
-  }
-  return names;
-}
+import { recordNames } from './record-names';
 
 export function breachRoutes(database: Database): RouteSpec[] {
   const { db } = database;
