@@ -6,6 +6,9 @@ import type { Role } from '../src/auth/roles';
 import { loadConfig } from '../src/config';
 import { type Database, openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
+import { DEFAULT_CALENDAR } from '../src/domain/calendar/business-calendar';
+import { clockTimes } from '../src/domain/sop/clocks';
+import { loadDefaultPlaybooks } from '../src/domain/sop/default-playbooks';
 import { buildApp } from '../src/http/app';
 import { createOrgUnit, createTenant, createUserAccount } from '../src/modules/org/tenant.service';
 
@@ -209,4 +212,32 @@ export function makeDealInput(accountId: string, overrides: Record<string, unkno
     expectedCloseDate: '2026-12-31',
     ...overrides,
   };
+}
+
+/**
+ * Sets the given clocks (all, or those of `recordIds`) as if their limits had started at `start`,
+ * with due and warning times from the default playbooks on the default calendar: lets a test
+ * sweep at chosen moments.
+ */
+export async function startClocksAt(database: Database, start: Date, recordIds?: string[]): Promise<void> {
+  const playbooks = loadDefaultPlaybooks();
+  let q = database.db.selectFrom('sopClocks').selectAll();
+  if (recordIds) q = q.where('recordId', 'in', recordIds);
+  for (const c of await q.execute()) {
+    const limit = playbooks
+      .find((p) => p.process === c.recordType)!
+      .stages.find((s) => s.key === c.stageKey)!
+      .timeLimits.find((l) => l.key === c.limitKey)!;
+    const { dueAt, warnAt } = clockTimes(DEFAULT_CALENDAR, limit, start);
+    await database.db
+      .updateTable('sopClocks')
+      .set({
+        startedAt: start.toISOString(),
+        dueAt: dueAt.toISOString(),
+        warnAt: warnAt?.toISOString() ?? null,
+        nextCheckAt: (warnAt ?? dueAt).toISOString(),
+      })
+      .where('id', '=', c.id)
+      .execute();
+  }
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
 import { DEFAULT_CALENDAR } from '../src/domain/calendar/business-calendar';
-import { addDuration, clockTimes } from '../src/domain/sop/clocks';
+import { addDuration } from '../src/domain/sop/clocks';
 import { loadDefaultPlaybooks } from '../src/domain/sop/default-playbooks';
 import { type SweepEvent, sweepClocks } from '../src/modules/sop/clock.service';
 import {
@@ -19,6 +19,7 @@ import {
   makeOrg,
   type Org,
   openTestDatabase,
+  startClocksAt,
   TEST_DIALECT,
   TEST_PG_URL,
 } from './harness';
@@ -84,25 +85,7 @@ describe('clocks exactly once across two processes and a restart', () => {
     }
     // Every clock as if started on Monday 24 Nov 2025 at 09:00.
     const start = local('2025-11-24T09:00:00');
-    const playbooks = loadDefaultPlaybooks();
-    const clocks = await pair.first.db.selectFrom('sopClocks').selectAll().execute();
-    for (const c of clocks) {
-      const limit = playbooks
-        .find((p) => p.process === c.recordType)!
-        .stages.find((s) => s.key === c.stageKey)!
-        .timeLimits.find((l) => l.key === c.limitKey)!;
-      const { dueAt, warnAt } = clockTimes(DEFAULT_CALENDAR, limit, start);
-      await pair.first.db
-        .updateTable('sopClocks')
-        .set({
-          startedAt: start.toISOString(),
-          dueAt: dueAt.toISOString(),
-          warnAt: warnAt?.toISOString() ?? null,
-          nextCheckAt: (warnAt ?? dueAt).toISOString(),
-        })
-        .where('id', '=', c.id)
-        .execute();
-    }
+    await startClocksAt(pair.first, start);
   });
   afterAll(async () => {
     await app.close();

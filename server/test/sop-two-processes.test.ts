@@ -6,9 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
-import { DEFAULT_CALENDAR } from '../src/domain/calendar/business-calendar';
-import { clockTimes } from '../src/domain/sop/clocks';
-import { loadDefaultPlaybooks } from '../src/domain/sop/default-playbooks';
 import type { SweepEvent } from '../src/modules/sop/clock.service';
 import {
   buildTestApp,
@@ -17,6 +14,7 @@ import {
   makeDealInput,
   makeOrg,
   openTestDatabase,
+  startClocksAt,
   TEST_DIALECT,
 } from './harness';
 
@@ -89,28 +87,7 @@ describe('the SLA sweep in two server processes, one restarted', { timeout: 300_
     }
     // Each deal's 48-hours-untouched clock as if started on Monday 24 Nov 2025 at 09:00.
     const start = local('2025-11-24T09:00:00');
-    const deal = loadDefaultPlaybooks().find((p) => p.process === 'deal')!;
-    const clocks = await database.db
-      .selectFrom('sopClocks')
-      .selectAll()
-      .where('recordId', 'in', dealIds)
-      .execute();
-    for (const c of clocks) {
-      const limit = deal.stages
-        .find((s) => s.key === c.stageKey)!
-        .timeLimits.find((l) => l.key === c.limitKey)!;
-      const { dueAt, warnAt } = clockTimes(DEFAULT_CALENDAR, limit, start);
-      await database.db
-        .updateTable('sopClocks')
-        .set({
-          startedAt: start.toISOString(),
-          dueAt: dueAt.toISOString(),
-          warnAt: warnAt?.toISOString() ?? null,
-          nextCheckAt: (warnAt ?? dueAt).toISOString(),
-        })
-        .where('id', '=', c.id)
-        .execute();
-    }
+    await startClocksAt(database, start, dealIds);
   });
   afterAll(async () => {
     await app?.close();
