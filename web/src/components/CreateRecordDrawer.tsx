@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import type { Page } from '../api/types';
-import { applyServerErrors } from '../lib';
+import { applyServerErrors, useDebounced } from '../lib';
 import { FIELDS } from '../pages/recordFields';
 import { fromFormValues, RecordFormItems } from './RecordFormItems';
 
@@ -16,12 +16,13 @@ export type CreatableEntity = 'accounts' | 'contacts' | 'deals';
 function AccountPicker({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
+  const q = useDebounced(search, 300);
   const options = useQuery({
-    queryKey: ['account-picker', search],
+    queryKey: ['account-picker', q],
     queryFn: () =>
       api<Page<{ id: string; name: string }>>(
         'GET',
-        `/api/accounts?limit=20&sort=name${search ? `&q=${encodeURIComponent(search)}` : ''}`,
+        `/api/accounts?limit=20&sort=name${q ? `&q=${encodeURIComponent(q)}` : ''}`,
       ),
   });
   const chosen = useQuery({
