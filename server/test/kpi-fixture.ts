@@ -204,6 +204,7 @@ export async function buildKpiFixture(database: Database) {
     name: { 'zh-CN': '测试流程', 'en-US': 'Test process' },
     stages: [
       stage('initial_contact', {
+        allowedNext: ['needs_analysis', 'lost'],
         checklist: [
           { key: 'visit', name: { 'zh-CN': '拜访', 'en-US': 'Visit' }, required: true },
           { key: 'optional_call', name: { 'zh-CN': '电话', 'en-US': 'Call' }, required: false },
@@ -220,11 +221,12 @@ export async function buildKpiFixture(database: Database) {
         ],
       }),
       stage('needs_analysis', {
+        allowedNext: ['solution', 'lost'],
         checklist: [{ key: 'needs_doc', name: { 'zh-CN': '需求分析表', 'en-US': 'Needs' }, required: true }],
       }),
-      stage('solution'),
-      stage('negotiation'),
-      stage('contract'),
+      stage('solution', { allowedNext: ['negotiation', 'lost'] }),
+      stage('negotiation', { allowedNext: ['contract', 'lost'] }),
+      stage('contract', { allowedNext: ['won', 'lost'] }),
       stage('won', { terminal: 'won' }),
       stage('lost', { terminal: 'lost' }),
     ],

@@ -94,8 +94,8 @@ describe('weekly reports: generated contents, submission, comments and missing-r
     expect([tuesday.statusCode, tuesday.json().field]).toEqual([400, 'week']);
   });
 
-  it('keeps the deadline in the settings; only admin and sales ops change it', async () => {
-    expect(await ok(repA1.get('/api/weekly-reports/settings'))).toEqual({
+  it('keeps the deadline in the SOP (the deal playbook); only admin and sales ops change it', async () => {
+    expect(await ok(repA1.get('/api/weekly-reports/settings'))).toMatchObject({
       deadlineWeekday: 5,
       deadlineTime: '18:00',
     });
@@ -116,7 +116,7 @@ describe('weekly reports: generated contents, submission, comments and missing-r
     // Sunday 23:59: this week's deadline is still ahead whenever the test runs.
     expect(
       await ok(put(admin, '/api/weekly-reports/settings', { deadlineWeekday: 7, deadlineTime: '23:59' })),
-    ).toEqual({
+    ).toMatchObject({
       deadlineWeekday: 7,
       deadlineTime: '23:59',
     });

@@ -10,6 +10,7 @@ import {
   ARTIFACTS,
   apiAs,
   assertNoCjk,
+  chooseOption,
   DEMO,
   shot,
   signIn,
@@ -237,6 +238,40 @@ describe('performance screens', () => {
 
     await page.reload();
     await page.getByTestId('weekly-comment-shown').getByText('售前支持已安排').waitFor();
+    await page.close();
+  });
+
+  it('an admin sets the weekly report deadline, which publishes a new version of the deal SOP', async () => {
+    const admin = await apiAs(base, DEMO.admin);
+    type Settings = {
+      deadlineWeekday: number;
+      deadlineTime: string;
+      playbook: { id: string; versionId: string; version: number };
+    };
+    const before = await admin.call<Settings>('GET', '/api/weekly-reports/settings');
+    const page = await srv.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, base, DEMO.admin);
+    await page.goto(`${base}/weekly-reports`);
+    const source = page.getByTestId('weekly-deadline-source');
+    await source.getByText(`第 ${before.playbook.version} 版`).waitFor();
+    await chooseOption(page, page.getByTestId('weekly-deadline-weekday'), '周四');
+    await page.getByTestId('weekly-deadline-save').click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
+    await source.getByText(`第 ${before.playbook.version + 1} 版`).waitFor();
+    await shot(page, 'analytics-09-weekly-deadline-sop.png');
+    const after = await admin.call<Settings>('GET', '/api/weekly-reports/settings');
+    assert.deepEqual(
+      [after.deadlineWeekday, after.deadlineTime, after.playbook.version],
+      [4, before.deadlineTime, before.playbook.version + 1],
+    );
+    // The designer shows the deadline as part of the playbook's new version.
+    await source.getByRole('link').click();
+    await page.getByTestId('designer-weekly-time').waitFor();
+    assert.equal(await page.getByTestId('designer-weekly-time').inputValue(), before.deadlineTime);
+    assert.match(await page.getByTestId('designer-weekly-weekday').innerText(), /周四/);
     await page.close();
   });
 

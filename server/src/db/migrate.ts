@@ -12,6 +12,7 @@ import * as attachments from './migrations/20261125_0012_attachments';
 import * as targetsReports from './migrations/20261125_0013_targets_reports';
 import * as sopOrders from './migrations/20261205_0020_sop_orders';
 import * as savedViews from './migrations/20261205_0022_saved_views';
+import * as weeklyReportBreaches from './migrations/20261206_0060_weekly_report_breaches';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261125_0013_targets_reports': targetsReports,
   '20261205_0020_sop_orders': sopOrders,
   '20261205_0022_saved_views': savedViews,
+  '20261206_0060_weekly_report_breaches': weeklyReportBreaches,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -352,7 +352,8 @@ export interface SopClockTable {
 export interface SopBreachTable {
   id: string;
   tenantId: string;
-  clockId: string;
+  /** Null for a breach no clock measured: a weekly report missing at its deadline. */
+  clockId: string | null;
   recordType: string;
   recordId: string;
   stageKey: string;

@@ -188,6 +188,8 @@ export interface Playbook {
 }
 
 export interface Violation {
+  /** Deal playbooks: the reps' weekly report is due each week by this weekday (1 = Monday) and time. */
+  weeklyReport?: { weekday: number; time: string };
   kind: string;
   formKey?: string;
   fieldKey?: string;

@@ -63,6 +63,11 @@ export const adminEnUS: typeof adminZhCN = {
       yaml: 'YAML',
     },
     designer: {
+      weeklyReport: 'Weekly report deadline',
+      weeklyReportHelp:
+        'Each rep submits the weekly report by this day and time (local); a missing report is a breach.',
+      weeklyReportWeekday: 'Weekday',
+      weeklyReportTime: 'Time (HH:mm)',
       intro:
         'Change the playbook, then "Save as new draft": the server checks it whole and saves a new draft version; new records use it once it is published.',
       saveDraft: 'Save as new draft',

@@ -60,6 +60,10 @@ export const adminZhCN = {
       yaml: 'YAML 内容',
     },
     designer: {
+      weeklyReport: '周报提交截止',
+      weeklyReportHelp: '每位销售须在此时间（当地时间）前提交周报；未按时提交记为超时违规。',
+      weeklyReportWeekday: '星期',
+      weeklyReportTime: '时间（HH:mm）',
       intro: '修改后点击「另存为新草稿」：服务器会整体校验，保存为新的草稿版本；发布后新建的记录才会使用它。',
       saveDraft: '另存为新草稿',
       saved: '已保存为第 {{number}} 版草稿',

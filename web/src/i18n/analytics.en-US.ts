@@ -155,6 +155,13 @@ export const analyticsEnUS: typeof analyticsZhCN = {
       commentSaved: 'Comment sent',
       notSubmittedYet: 'The report is not submitted yet; you can comment once it is.',
       settings: 'Weekly report deadline',
+      inSop: 'Set in the SOP: the opportunity playbook, version {{version}}. Saving publishes a new version.',
+      inSopDefault: 'Set in the SOP (the opportunity playbook); saving publishes a new version.',
+      openSop: 'Open the playbook',
+      publish: 'Save and publish',
+      publishConfirm: 'This publishes a new version of the opportunity playbook. Continue?',
+      dueLimit: 'Weekly report not submitted by the deadline',
+      weekOf: 'Week of {{week}}',
       weekday: 'Every',
       time: 'Time',
       weekdays: {

@@ -18,7 +18,14 @@ export const enUS: Messages = {
     deals: 'Opportunities',
   },
   entity: { leads: 'Lead', accounts: 'Customer', contacts: 'Contact', deals: 'Opportunity' },
-  entityType: { lead: 'Lead', account: 'Customer', contact: 'Contact', deal: 'Opportunity', order: 'Order' },
+  entityType: {
+    lead: 'Lead',
+    account: 'Customer',
+    contact: 'Contact',
+    deal: 'Opportunity',
+    order: 'Order',
+    weekly_report: 'Weekly report',
+  },
   common: { cancel: 'Cancel', save: 'Save', ok: 'OK', actions: 'Actions', listSep: ', ' },
   list: {
     search: 'Search by name, pinyin or initials',

@@ -10,7 +10,14 @@ export const zhCN = {
   },
   menu: { workbench: '工作台', leads: '线索', accounts: '客户', contacts: '联系人', deals: '商机' },
   entity: { leads: '线索', accounts: '客户', contacts: '联系人', deals: '商机' },
-  entityType: { lead: '线索', account: '客户', contact: '联系人', deal: '商机', order: '订单' },
+  entityType: {
+    lead: '线索',
+    account: '客户',
+    contact: '联系人',
+    deal: '商机',
+    order: '订单',
+    weekly_report: '周报',
+  },
   common: { cancel: '取消', save: '保存', ok: '知道了', actions: '操作', listSep: '、' },
   list: {
     search: '搜索名称、拼音或首字母',

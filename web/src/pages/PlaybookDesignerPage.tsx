@@ -10,6 +10,7 @@ import {
   Input,
   Popconfirm,
   Result,
+  Select,
   Skeleton,
   Space,
   Tag,
@@ -197,6 +198,36 @@ function Designer({ id, me }: { id: string; me: Me }) {
         <Card size="small" title={t('admin.designer.playbook')}>
           <TextPair name={['name']} label={t('admin.designer.playbookName')} required />
           <TextPair name={['description']} label={t('admin.designer.description')} multiline />
+          {v.definition.process === 'deal' && (
+            <Form.Item label={t('admin.designer.weeklyReport')} extra={t('admin.designer.weeklyReportHelp')}>
+              <Space wrap>
+                <Form.Item name={['weeklyReport', 'weekday']} noStyle>
+                  <Select
+                    allowClear
+                    style={{ width: 140 }}
+                    aria-label={t('admin.designer.weeklyReportWeekday')}
+                    data-testid="designer-weekly-weekday"
+                    options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({
+                      value: d,
+                      label: t(`analytics.weekly.weekdays.${d}`),
+                    }))}
+                  />
+                </Form.Item>
+                <Form.Item
+                  name={['weeklyReport', 'time']}
+                  noStyle
+                  rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'HH:mm' }]}
+                >
+                  <Input
+                    style={{ width: 100 }}
+                    placeholder="18:00"
+                    aria-label={t('admin.designer.weeklyReportTime')}
+                    data-testid="designer-weekly-time"
+                  />
+                </Form.Item>
+              </Space>
+            </Form.Item>
+          )}
           {canEdit && (
             <Form.Item name="notes" label={t('admin.designer.notes')}>
               <Input maxLength={1000} placeholder={t('admin.designer.notesHint')} />

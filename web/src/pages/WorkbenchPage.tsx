@@ -103,14 +103,23 @@ type RunningClock = SopClock & {
 
 /** Where a record lives in the web app, under its name: the one a list brought along, else looked up. */
 function RecordName({ type, id, name }: { type: string; id: string; name?: string | null }) {
+  const { t } = useTranslation();
+  // A missing weekly report is named by its week (Monday) and opens that week's reports.
+  const weekly = type === 'weekly_report' && !!name;
   // Orders come named (by number) from the lists; the others can be looked up by id.
   const entity = type === 'order' ? 'orders' : PATH_OF_TYPE[type];
   const q = useQuery({
     queryKey: ['record', entity, id],
-    enabled: !!entity && name == null,
+    enabled: !!entity && name == null && !weekly,
     queryFn: () => api<{ name: string }>('GET', `/api/${entity}/${id}`),
   });
   const shown = name ?? q.data?.name ?? '…';
+  if (weekly)
+    return (
+      <Link to={`/weekly-reports?week=${name}`} data-value="">
+        {t('analytics.weekly.weekOf', { week: name })}
+      </Link>
+    );
   if (!entity) return <span data-value="">{name ?? id}</span>;
   return (
     <Link to={`/${entity}/${id}`} data-value="">
@@ -211,6 +220,7 @@ export function WorkbenchPage({ me }: { me: Me }) {
   };
 
   const breachLimitName = (b: Breach) => {
+    if (b.recordType === 'weekly_report') return t('analytics.weekly.dueLimit');
     const pb = b.recordType === 'lead' ? leadPlaybook.data : playbook.data;
     const stage = pb?.stages.find((s) => s.key === b.stageKey);
     const limit = stage?.timeLimits.find((l) => l.key === b.limitKey);

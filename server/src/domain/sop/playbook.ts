@@ -118,17 +118,28 @@ export const stageSchema = z.strictObject({
   scripts: z.array(text).max(20).optional(),
 });
 
+/**
+ * The reps' weekly report duty (周报): submitted each week by this weekday (1 = Monday … 7 =
+ * Sunday) and local time; a report missing then is a breach of the SOP. Deal playbooks only.
+ */
+export const weeklyReportDutySchema = z.strictObject({
+  weekday: z.number().int().min(1).max(7),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm'),
+});
+
 export const playbookSchema = z.strictObject({
   key,
   process: z.enum(PROCESSES),
   name: text,
   description: text.optional(),
   stages: z.array(stageSchema).min(1).max(50),
+  weeklyReport: weeklyReportDutySchema.optional(),
 });
 
 export type Playbook = z.infer<typeof playbookSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type TimeLimit = z.infer<typeof timeLimitSchema>;
+export type WeeklyReportDuty = z.infer<typeof weeklyReportDutySchema>;
 export type LocalText = z.infer<typeof text>;
 
 /** Record fields a gate or condition may read, per process. */

@@ -50,6 +50,7 @@ interface LooseStage {
 interface LoosePlaybook {
   process?: Playbook['process'];
   stages: Array<Maybe<LooseStage>>;
+  hasWeeklyReport?: boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -107,7 +108,7 @@ function loosePlaybook(input: unknown): Maybe<LoosePlaybook> {
   const process = (PROCESSES as readonly unknown[]).includes(input.process)
     ? (input.process as Playbook['process'])
     : undefined;
-  return { process, stages: input.stages.map(looseStage) };
+  return { process, stages: input.stages.map(looseStage), hasWeeklyReport: input.weeklyReport !== undefined };
 }
 
 /**
@@ -126,7 +127,11 @@ export function validatePlaybook(input: unknown): PlaybookValidation {
         return { path, code: i.code, message: issueMessage(i.code, path, i.params ?? {}, 'en-US') };
       });
   const loose = parsed.success
-    ? { process: parsed.data.process, stages: parsed.data.stages.map(looseStage) }
+    ? {
+        process: parsed.data.process,
+        stages: parsed.data.stages.map(looseStage),
+        hasWeeklyReport: parsed.data.weeklyReport !== undefined,
+      }
     : loosePlaybook(input);
   if (loose) problems.push(...semanticProblems(loose));
   if (parsed.success && !problems.length) return { ok: true, playbook: parsed.data };
@@ -136,6 +141,9 @@ export function validatePlaybook(input: unknown): PlaybookValidation {
 function semanticProblems(pb: LoosePlaybook): PlaybookProblem[] {
   const problems: PlaybookProblem[] = [];
   const add = (path: string, code: string, message: string) => problems.push({ path, code, message });
+  // Weekly reports are the reps' duty in the sales (deal) process, once per tenant.
+  if (pb.hasWeeklyReport && pb.process && pb.process !== 'deal')
+    add('weeklyReport', 'invalid_value', 'only a deal playbook sets the weekly report deadline');
   const stages = pb.stages;
   const stageKeys = new Set<string>();
   stages.forEach((s, i) => {

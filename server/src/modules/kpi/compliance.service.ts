@@ -9,6 +9,8 @@ import type { Playbook } from '../../domain/sop/playbook';
 import { findOrderStageHistory } from '../orders/order-sop';
 import { tenantCalendar } from '../sop/clock.service';
 import { findPublishedPlaybook } from '../sop/sop-run.repository';
+import { findDecidedReports } from '../weekly-reports/weekly-report.repository';
+import { WEEKLY_REPORT_STAGE } from '../weekly-reports/weekly-report.sweep';
 import {
   findBreaches,
   findClocks,
@@ -122,6 +124,24 @@ export async function complianceFigures(
     });
   }
 
+  // The weekly report is the reps' duty in the sales SOP (its deadline is in the deal playbook):
+  // counted with the deal process as a stage of its own — on time when submitted by the deadline.
+  if (process === 'deal' && (!query.stageKey || query.stageKey === WEEKLY_REPORT_STAGE)) {
+    for (const r of await findDecidedReports(db, actor, w, scope.owners, now.toISOString())) {
+      add(r.ownerId, WEEKLY_REPORT_STAGE, (b) => {
+        b.decided++;
+        if (r.submittedAt && r.dueAt && Date.parse(r.submittedAt) <= Date.parse(r.dueAt)) b.onTime++;
+      });
+    }
+    const missing = await findBreaches(db, actor, w, scope.owners, { recordType: 'weekly_report' });
+    for (const br of missing) {
+      add(br.ownerId, WEEKLY_REPORT_STAGE, (b) => {
+        b.breaches++;
+        if (br.reason) b.explained++;
+      });
+    }
+  }
+
   const workingHours = workingHoursCounter(await tenantCalendar(db, actor.tenantId));
   const { records, events } =
     process === 'order'
@@ -184,6 +204,8 @@ export async function complianceFigures(
   };
   const label = (k: string) => {
     if (k === NONE) return actor.locale === 'en-US' ? '(none)' : '（未指定）';
+    if (query.by === 'stage' && k === WEEKLY_REPORT_STAGE)
+      return actor.locale === 'en-US' ? 'Weekly report' : '周报';
     if (query.by === 'stage') return stageList.find((s) => s.key === k)?.name[actor.locale] ?? k;
     if (query.by === 'rep') return scope.userName(k) ?? k;
     return scope.unitName(k) ?? k;

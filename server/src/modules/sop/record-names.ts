@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 
-/** How each record type that runs an SOP is named to people: deals and leads by name, orders by number. */
+/**
+ * How each record type that runs an SOP is named to people: deals and leads by name, orders by
+ * number, a weekly report (a missing one is a breach) by its week's Monday.
+ */
 const NAME_COLUMNS = {
   deal: { table: 'deals', column: 'name' },
   lead: { table: 'leads', column: 'name' },
   order: { table: 'orders', column: 'number' },
+  weekly_report: { table: 'weeklyReports', column: 'weekStart' },
 } as const;
 
 /**

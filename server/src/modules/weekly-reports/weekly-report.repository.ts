@@ -2,15 +2,28 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor';
 import { scopeQuery } from '../../auth/visibility';
 import type { DB } from '../../db/schema';
+import type { Playbook } from '../../domain/sop/playbook';
+import { findPublishedPlaybook } from '../sop/sop-run.repository';
 import { DEFAULT_DEADLINE, type Deadline } from './week';
 
+/**
+ * The weekly report deadline is part of the SOP: the tenant's published deal playbook says it
+ * (`weeklyReport`). Before a tenant has one, or when it leaves the deadline out, the shipped
+ * default holds (Friday 18:00), as in the default deal playbook.
+ */
+export async function findDeadlineSource(db: Kysely<DB>, tenantId: string) {
+  const published = await findPublishedPlaybook(db, tenantId, 'deal');
+  const duty = published ? (JSON.parse(published.definition) as Playbook).weeklyReport : undefined;
+  return {
+    deadline: duty ? { weekday: duty.weekday, time: duty.time } : DEFAULT_DEADLINE,
+    playbook: published
+      ? { id: published.playbookId, versionId: published.versionId, version: published.number }
+      : null,
+  };
+}
+
 export async function findDeadline(db: Kysely<DB>, tenantId: string): Promise<Deadline> {
-  const row = await db
-    .selectFrom('weeklyReportSettings')
-    .select(['deadlineWeekday', 'deadlineTime'])
-    .where('tenantId', '=', tenantId)
-    .executeTakeFirst();
-  return row ? { weekday: row.deadlineWeekday, time: row.deadlineTime } : DEFAULT_DEADLINE;
+  return (await findDeadlineSource(db, tenantId)).deadline;
 }
 
 export async function findReport(db: Kysely<DB>, tenantId: string, ownerId: string, weekStart: string) {
@@ -128,4 +141,25 @@ export async function findReceiptsOfWeek(
     .orderBy('receivedOn')
     .orderBy('id')
     .execute();
+}
+
+/**
+ * Reports whose deadline fell in [from, to) and is decided by `now`: submitted (on time when by
+ * the deadline) or marked breached. For SOP compliance; scoped to the owners the caller may see.
+ */
+export async function findDecidedReports(
+  db: Kysely<DB>,
+  actor: Actor,
+  window: { start: string; end: string },
+  owners: string[] | undefined,
+  now: string,
+) {
+  let q = scopeQuery(db.selectFrom('weeklyReports'), actor, 'weeklyReports')
+    .select(['ownerId', 'dueAt', 'submittedAt', 'breachedAt'])
+    .where('dueAt', '>=', window.start)
+    .where('dueAt', '<', window.end)
+    .where('dueAt', '<', now)
+    .where((eb) => eb.or([eb('submittedAt', 'is not', null), eb('breachedAt', 'is not', null)]));
+  if (owners) q = q.where('ownerId', 'in', owners.length ? owners : ['-']);
+  return q.execute();
 }

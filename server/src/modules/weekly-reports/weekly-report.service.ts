@@ -9,9 +9,12 @@ import { appendAuditEvent } from '../audit/audit.repository';
 import { findBreaches, findTenantTimeZone } from '../kpi/kpi.repository';
 import { kpiRecords } from '../kpi/kpi.service';
 import { notify } from '../notifications/notification.service';
+import { createDraft, publishVersion } from '../sop/playbook.service';
+import { publishedPlaybook } from '../sop/run.service';
 import { deadlineOf, isMonday, weekRange, weekStartOf } from './week';
 import {
   findDeadline,
+  findDeadlineSource,
   findReceiptsOfWeek,
   findReport,
   findReportsOfWeek,
@@ -301,41 +304,30 @@ export async function commentReport(
 }
 
 export async function getSettings(database: Database, actor: Actor) {
-  const d = await findDeadline(database.db, actor.tenantId);
-  return { deadlineWeekday: d.weekday, deadlineTime: d.time };
+  const { deadline, playbook } = await findDeadlineSource(database.db, actor.tenantId);
+  return { deadlineWeekday: deadline.weekday, deadlineTime: deadline.time, playbook };
 }
 
-/** The submission deadline, part of the tenant's SOP settings (admin and sales ops). */
+/**
+ * Sets the submission deadline (admin, sales ops). The deadline lives in the SOP, so a change is
+ * a new published version of the deal playbook (open records stay on theirs), audited and
+ * comparable like any other SOP change. Setting the deadline it already has changes nothing.
+ */
 export async function saveSettings(database: Database, actor: Actor, input: SettingsInput) {
   if (!ROLE_POLICIES[actor.role].administers) throw new AppError('FORBIDDEN');
-  const now = new Date().toISOString();
-  await database.db.transaction().execute(async (trx) => {
-    const before = await findDeadline(trx, actor.tenantId);
-    await trx
-      .insertInto('weeklyReportSettings')
-      .values({
-        tenantId: actor.tenantId,
-        deadlineWeekday: input.deadlineWeekday,
-        deadlineTime: input.deadlineTime,
-        updatedAt: now,
-      })
-      .onConflict((oc) =>
-        oc.column('tenantId').doUpdateSet({
-          deadlineWeekday: input.deadlineWeekday,
-          deadlineTime: input.deadlineTime,
-          updatedAt: now,
-        }),
-      )
-      .execute();
-    await appendAuditEvent(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      entity: 'weekly_report_settings',
-      entityId: actor.tenantId,
-      action: 'update',
-      changes: { before: { deadlineWeekday: before.weekday, deadlineTime: before.time }, after: input },
-      at: now,
-    });
+  const current = await database.db
+    .transaction()
+    .execute((trx) => publishedPlaybook(trx, actor.tenantId, 'deal'));
+  const duty = current.playbook.weeklyReport;
+  if (duty?.weekday === input.deadlineWeekday && duty.time === input.deadlineTime)
+    return getSettings(database, actor);
+  const draft = await createDraft(database, actor, current.playbookId, {
+    definition: {
+      ...current.playbook,
+      weeklyReport: { weekday: input.deadlineWeekday, time: input.deadlineTime },
+    },
+    notes: `周报截止时间 weekly report deadline: ${input.deadlineWeekday} ${input.deadlineTime}`,
   });
+  await publishVersion(database, actor, draft.id, { openRecords: 'stay' });
   return getSettings(database, actor);
 }

@@ -10,9 +10,14 @@ import {
   tenantsWithReps,
 } from './weekly-report.repository';
 
+/** How a missing weekly report is keyed among SOP breaches (no stage of a record: the rep's duty). */
+export const WEEKLY_REPORT_STAGE = 'weekly_report';
+export const WEEKLY_REPORT_LIMIT = 'weekly_report_due';
+
 /**
  * Records a breach for every rep whose report of the last week due was not submitted by its
- * deadline, once per rep and week, and tells the rep and their manager. Safe from several
+ * deadline (set in the deal playbook), once per rep and week — on the report and among the SOP
+ * breaches — and tells the rep and their manager. Safe from several
  * processes: the row is inserted with ON CONFLICT DO NOTHING or marked by a conditional update,
  * and only the process whose write took effect notifies.
  */
@@ -53,6 +58,22 @@ export async function sweepWeeklyReports(database: Database, now = new Date()) {
           if (!made) return;
         }
         breached++;
+        // An SOP breach like any other: in the breach list waiting for a reason, in compliance.
+        await trx
+          .insertInto('sopBreaches')
+          .values({
+            id: newId('brc'),
+            tenantId: tenant.id,
+            clockId: null,
+            recordType: 'weekly_report',
+            recordId: reportId,
+            stageKey: WEEKLY_REPORT_STAGE,
+            limitKey: WEEKLY_REPORT_LIMIT,
+            ownerId: rep.id,
+            dueAt,
+            breachedAt: at,
+          })
+          .execute();
         await notify(trx, {
           tenantId: tenant.id,
           to: { userIds: [rep.id], managersOf: [rep.id] },

@@ -19,6 +19,7 @@ import {
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import type { Me, WeeklyReport, WeeklyReportRow } from '../../api/types';
 import { fmtTime } from '../../lib';
@@ -51,7 +52,11 @@ export function ReportStatus({ r, now }: { r: WeeklyReportRow; now: number }) {
 /** 周报: a rep writes and submits the week's report; a manager reads the team's and comments. */
 export function WeeklyReportsPage({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const [week, setWeek] = useState(mondayOf(dayjs()));
+  // The week is in the address (?week=YYYY-MM-DD), so a breach on the workbench can link to it.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('week');
+  const week = asked && dayjs(asked).isValid() ? mondayOf(dayjs(asked)) : mondayOf(dayjs());
+  const setWeek = (monday: string) => setParams({ week: monday }, { replace: true });
   const isRep = me.user.role === 'rep';
   const administers = me.user.role === 'admin' || me.user.role === 'sales_ops';
   return (
@@ -385,7 +390,11 @@ function DeadlineSettings() {
   const settings = useQuery({
     queryKey: ['weekly-report-settings'],
     queryFn: () =>
-      api<{ deadlineWeekday: number; deadlineTime: string }>('GET', '/api/weekly-reports/settings'),
+      api<{
+        deadlineWeekday: number;
+        deadlineTime: string;
+        playbook: { id: string; versionId: string; version: number } | null;
+      }>('GET', '/api/weekly-reports/settings'),
   });
   useEffect(() => {
     if (settings.data)
@@ -404,6 +413,7 @@ function DeadlineSettings() {
       message.success(t('analytics.common.saved'));
       queryClient.invalidateQueries({ queryKey: ['weekly-report-settings'] });
       queryClient.invalidateQueries({ queryKey: ['weekly-reports'] });
+      queryClient.invalidateQueries({ queryKey: ['playbooks'] });
       setError(null);
     },
     onError: (err) => setError(applyFieldErrors(form, err) ? null : (err as Error).message),
@@ -412,6 +422,18 @@ function DeadlineSettings() {
     <Card title={t('analytics.weekly.settings')} size="small">
       <QueryState loading={settings.isLoading} error={settings.error}>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+        <Typography.Paragraph type="secondary" data-testid="weekly-deadline-source">
+          {settings.data?.playbook ? (
+            <>
+              {t('analytics.weekly.inSop', { version: settings.data.playbook.version })}{' '}
+              <Link to={`/playbooks/versions/${settings.data.playbook.versionId}`}>
+                {t('analytics.weekly.openSop')}
+              </Link>
+            </>
+          ) : (
+            t('analytics.weekly.inSopDefault')
+          )}
+        </Typography.Paragraph>
         <Form form={form} layout="inline" onFinish={(v) => save.mutate(v)} style={{ rowGap: 8 }}>
           <Form.Item
             name="deadlineWeekday"
@@ -420,6 +442,7 @@ function DeadlineSettings() {
           >
             <Select
               style={{ width: 120 }}
+              data-testid="weekly-deadline-weekday"
               options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({
                 value: d,
                 label: t(`analytics.weekly.weekdays.${d}`),
@@ -429,9 +452,11 @@ function DeadlineSettings() {
           <Form.Item name="deadlineTime" label={t('analytics.weekly.time')} rules={[{ required: true }]}>
             <TimePicker format="HH:mm" minuteStep={5} allowClear={false} />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={save.isPending}>
-            {t('analytics.common.save')}
-          </Button>
+          <Popconfirm title={t('analytics.weekly.publishConfirm')} onConfirm={() => form.submit()}>
+            <Button type="primary" loading={save.isPending} data-testid="weekly-deadline-save">
+              {t('analytics.weekly.publish')}
+            </Button>
+          </Popconfirm>
         </Form>
       </QueryState>
     </Card>
