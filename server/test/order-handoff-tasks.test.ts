@@ -101,6 +101,38 @@ describe('order hand-offs and their tasks', () => {
     expect(await notes(order.id)).toHaveLength(1);
   });
 
+  it('opening the task again reopens the hand-off; the order shows the hand-off as it is', async () => {
+    const { order, handoff } = await handedOff();
+    const task = (await q2c.delivery.get(`/api/tasks/${handoff.taskId}`)).json();
+    const done = await q2c.delivery.patch(`/api/tasks/${handoff.taskId}`, { status: 'done' }, task.version);
+    expect(done.statusCode).toBe(200);
+    expect((await stored(handoff.id)).status).toBe('done');
+
+    const reopened = await q2c.delivery.patch(
+      `/api/tasks/${handoff.taskId}`,
+      { status: 'open' },
+      done.json().version,
+    );
+    expect(reopened.statusCode, reopened.body).toBe(200);
+    const row = await stored(handoff.id);
+    expect([row.status, row.doneAt]).toEqual(['open', null]);
+    const view = (await rep.get(`/api/orders/${order.id}`)).json();
+    expect(view.handoffs.map((h: { id: string; status: string }) => [h.id, h.status])).toEqual([
+      [handoff.id, 'open'],
+    ]);
+    const history = await database.db
+      .selectFrom('auditEvents')
+      .select('changes')
+      .where('entity', '=', 'order')
+      .where('entityId', '=', order.id)
+      .execute();
+    expect(history.filter((e) => String(e.changes).includes('handoff qc reopened'))).toHaveLength(1);
+    // Done again through its route: the task closes with it.
+    const finished = await q2c.delivery.post(`/api/orders/${order.id}/handoffs/${handoff.id}/done`);
+    expect(finished.statusCode).toBe(200);
+    expect((await q2c.delivery.get(`/api/tasks/${handoff.taskId}`)).json().status).toBe('done');
+  });
+
   it('finishing the hand-off through its route closes its task, once', async () => {
     const { order, handoff } = await handedOff();
     const res = await q2c.delivery.post(`/api/orders/${order.id}/handoffs/${handoff.id}/done`);

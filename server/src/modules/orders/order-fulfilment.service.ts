@@ -333,3 +333,41 @@ export async function acceptShipment(
     return getOrderIn(trx, actor, orderId);
   });
 }
+
+/**
+ * A hand-off's task was opened again after being done (task definition's after-update hook): the
+ * hand-off is open again too, so the order and the task list never disagree. A cancelled order's
+ * hand-offs stay as they are.
+ */
+export async function reopenHandoffOfTask(ctx: HookContext, taskId: string) {
+  const { actor, now: at, trx } = ctx;
+  const handoff = await trx
+    .selectFrom('orderHandoffs')
+    .selectAll()
+    .where('tenantId', '=', actor.tenantId)
+    .where('taskId', '=', taskId)
+    .where('status', '=', 'done')
+    .executeTakeFirst();
+  if (!handoff) return;
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'tenantId', 'cancelledAt'])
+    .where('tenantId', '=', actor.tenantId)
+    .where('id', '=', handoff.orderId)
+    .executeTakeFirstOrThrow();
+  if (order.cancelledAt) throw new AppError('INVALID_STATE', { params: { reason: 'order is cancelled' } });
+  await trx
+    .updateTable('orderHandoffs')
+    .set({ status: 'open', doneAt: null, updatedAt: at })
+    .where('id', '=', handoff.id)
+    .execute();
+  await appendAuditEvent(trx, {
+    tenantId: order.tenantId,
+    actorId: actor.userId,
+    entity: 'order',
+    entityId: order.id,
+    action: 'update',
+    changes: { note: `handoff ${handoff.department} reopened` },
+    at,
+  });
+}

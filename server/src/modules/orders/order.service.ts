@@ -301,26 +301,12 @@ export async function getOrderIn(trx: Kysely<DB>, actor: Actor, id: string) {
     ordered: lines.map((l) => l.quantity),
     shipments: parsedShipments.map((s) => ({ lines: s.lines, accepted: false })),
   });
-  // A hand-off done in the assignee's task list is done here too.
-  const taskIds = handoffs.map((h) => h.taskId).filter((t): t is string => !!t);
-  const tasks = new Map(
-    (taskIds.length
-      ? await trx
-          .selectFrom('tasks')
-          .select(['id', 'status', 'completedAt'])
-          .where('id', 'in', taskIds)
-          .execute()
-      : []
-    ).map((t) => [t.id, t]),
-  );
   const { tenantId: _t, deletedAt: _d, ...rest } = order;
   return {
     ...rest,
     lines: lines.map((l, i) => ({ ...l, remaining: formatScaled(remaining[i]!, QTY) })),
-    handoffs: handoffs.map(({ tenantId: _x, ...h }) => {
-      const task = h.taskId ? tasks.get(h.taskId) : undefined;
-      return task ? { ...h, status: task.status, doneAt: task.completedAt ?? h.doneAt } : h;
-    }),
+    // The hand-off's own status: its task and it are kept in step both ways.
+    handoffs: handoffs.map(({ tenantId: _x, ...h }) => h),
     shipments: parsedShipments.map(({ tenantId: _x, ...s }) => s),
     editable: canWrite(actor, order.ownerId) || actor.role === 'delivery',
   };

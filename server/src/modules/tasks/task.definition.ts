@@ -80,11 +80,13 @@ export const taskDefinition: RecordDefinition<TaskDto> = {
     };
   },
   toDto: (row) => pickColumns(row) as TaskDto,
-  // A sales order's hand-off is also a task: finishing the task finishes the hand-off. (The orders
-  // module is loaded lazily, as it writes tasks through this definition.)
+  // A sales order's hand-off is also a task: finishing the task finishes the hand-off, opening it
+  // again reopens the hand-off. (The orders module is loaded lazily, as it writes tasks through
+  // this definition.)
   afterUpdate: async (row, existing, ctx) => {
-    if (row.status !== 'done' || existing.status === 'done') return;
-    const { finishHandoffOfTask } = await import('../orders/order-fulfilment.service');
-    await finishHandoffOfTask(ctx, row.id);
+    if ((row.status === 'done') === (existing.status === 'done')) return;
+    const { finishHandoffOfTask, reopenHandoffOfTask } = await import('../orders/order-fulfilment.service');
+    if (row.status === 'done') await finishHandoffOfTask(ctx, row.id);
+    else await reopenHandoffOfTask(ctx, row.id);
   },
 };
