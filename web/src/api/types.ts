@@ -114,6 +114,9 @@ export interface AuditEvent {
 
 export interface History {
   events: AuditEvent[];
+  /** Audit events in all; `events` is one page of them, newest first. */
+  total?: number;
+  hasMore?: boolean;
   transfers: {
     id: string;
     fromOwnerId: string | null;
@@ -185,11 +188,11 @@ export interface Playbook {
   process: string;
   name: LocalText;
   stages: Stage[];
+  /** Deal playbooks: the reps' weekly report is due each week by this weekday (1 = Monday) and time. */
+  weeklyReport?: { weekday: number; time: string };
 }
 
 export interface Violation {
-  /** Deal playbooks: the reps' weekly report is due each week by this weekday (1 = Monday) and time. */
-  weeklyReport?: { weekday: number; time: string };
   kind: string;
   formKey?: string;
   fieldKey?: string;

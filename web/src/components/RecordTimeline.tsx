@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Spin, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
@@ -33,7 +33,7 @@ const PAGE = 50;
 /** Follow-ups and audit history of a record, merged, newest first. */
 export function RecordTimeline({ entity, id }: { entity: Entity; id: string }) {
   const { t, i18n } = useTranslation();
-  // Follow-ups come a page at a time (newest first); the audit history is read whole.
+  // Follow-ups and audit history both come a page at a time, newest first.
   const acts = useInfiniteQuery({
     queryKey: ['timeline', entity, id, 'activities'],
     initialPageParam: null as string | null,
@@ -48,20 +48,34 @@ export function RecordTimeline({ entity, id }: { entity: Entity; id: string }) {
     },
     getNextPageParam: (last) => last.nextCursor,
   });
-  const history = useQuery({
+  const history = useInfiniteQuery({
     queryKey: ['timeline', entity, id, 'history'],
-    queryFn: () => api<History>('GET', `/api/${entity}/${id}/history`),
+    initialPageParam: 0,
+    queryFn: ({ pageParam }) =>
+      api<History>('GET', `/api/${entity}/${id}/history?limit=${PAGE}&offset=${pageParam}`),
+    getNextPageParam: (last, pages) =>
+      last.hasMore ? pages.reduce((n, p) => n + p.events.length, 0) : undefined,
   });
   const loaded = acts.data?.pages.flatMap((p) => p.items) ?? [];
+  const changes = history.data?.pages.flatMap((p) => p.events) ?? [];
   const total = acts.data?.pages[0]?.total;
-  // While older follow-ups are still to load, older changes wait with them, so the order holds.
-  const oldest = acts.hasNextPage ? loaded[loaded.length - 1]?.occurredAt : undefined;
+  const changesTotal = history.data?.pages[0]?.total;
+  // Two streams, each paged newest first: show only what is newer than the oldest item loaded of
+  // a stream with more to come, so that the merged order holds; "load more" pages that stream.
+  const actsOldest = acts.hasNextPage ? loaded[loaded.length - 1]?.occurredAt : undefined;
+  const changesOldest = history.hasNextPage ? changes[changes.length - 1]?.createdAt : undefined;
+  const cutoff = [actsOldest, changesOldest]
+    .filter((x): x is string => !!x)
+    .sort()
+    .pop();
   const data: Item[] | undefined =
     acts.data && history.data
       ? [
-          ...loaded.map((a) => ({ at: a.occurredAt, key: a.id, type: 'activity' as const, activity: a })),
-          ...history.data.events
-            .filter((e) => !oldest || e.createdAt >= oldest)
+          ...loaded
+            .filter((a) => !cutoff || a.occurredAt >= cutoff)
+            .map((a) => ({ at: a.occurredAt, key: a.id, type: 'activity' as const, activity: a })),
+          ...changes
+            .filter((e) => !cutoff || e.createdAt >= cutoff)
             .map((e) => ({
               at: e.createdAt,
               key: e.id,
@@ -75,6 +89,19 @@ export function RecordTimeline({ entity, id }: { entity: Entity; id: string }) {
       : undefined;
   const error = acts.error ?? history.error;
   const query = { isLoading: acts.isLoading || history.isLoading, error, data };
+  const hasMore = acts.hasNextPage || history.hasNextPage;
+  const loadingMore = acts.isFetchingNextPage || history.isFetchingNextPage;
+  // The stream whose oldest loaded item is the newest cut-off is the one holding the list back.
+  const loadMore = () => {
+    if (acts.hasNextPage && (!changesOldest || (actsOldest && actsOldest >= changesOldest)))
+      void acts.fetchNextPage();
+    if (history.hasNextPage && (!actsOldest || (changesOldest && changesOldest >= actsOldest)))
+      void history.fetchNextPage();
+  };
+  // The button counts follow-ups while they have more to load, then changes.
+  const [shown, count] = acts.hasNextPage
+    ? [loaded.length, total ?? loaded.length]
+    : [changes.length, changesTotal ?? changes.length];
   const fieldName = (k: string) => (i18n.exists(`fields.${k}`) ? t(`fields.${k}`) : k);
   return (
     <Card
@@ -90,7 +117,22 @@ export function RecordTimeline({ entity, id }: { entity: Entity; id: string }) {
     >
       {query.isLoading && <Spin />}
       {query.error && (
-        <Alert type="error" showIcon message={t('list.error', { message: (query.error as Error).message })} />
+        <Alert
+          type="error"
+          showIcon
+          message={t('list.error', { message: (query.error as Error).message })}
+          action={
+            <Button
+              size="small"
+              onClick={() => {
+                void acts.refetch();
+                void history.refetch();
+              }}
+            >
+              {t('list.retry')}
+            </Button>
+          }
+        />
       )}
       {query.data && query.data.length === 0 && <Empty description={t('timeline.empty')} />}
       {query.data && query.data.length > 0 && (
@@ -153,14 +195,9 @@ export function RecordTimeline({ entity, id }: { entity: Entity; id: string }) {
           )}
         />
       )}
-      {acts.hasNextPage && (
-        <Button
-          block
-          loading={acts.isFetchingNextPage}
-          onClick={() => acts.fetchNextPage()}
-          data-testid="timeline-more"
-        >
-          {t('list.loadMoreOf', { shown: loaded.length, count: total ?? loaded.length })}
+      {hasMore && (
+        <Button block loading={loadingMore} onClick={loadMore} data-testid="timeline-more">
+          {t('list.loadMoreOf', { shown, count })}
         </Button>
       )}
     </Card>

@@ -38,6 +38,9 @@ export const enUS: Messages = {
     pool: 'Public pool',
     error: 'Could not load: {{message}}',
     clearFilters: 'Clear filters',
+    retry: 'Retry',
+    noMatch: 'Nothing matches the search or filters',
+    pageTotal: '{{count}} in all',
   },
   views: {
     title: 'Views',
@@ -263,6 +266,8 @@ export const enUS: Messages = {
   },
   deal: {
     kanban: 'Kanban',
+    otherStages: 'Other stages',
+    otherStagesHelp: 'Deals on a stage the published process no longer has',
     list: 'List',
     move: 'Move',
     moved: '"{{name}}" moved to "{{stage}}"',

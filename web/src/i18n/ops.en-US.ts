@@ -22,6 +22,10 @@ export const opsEnUS: typeof opsZhCN = {
     },
     inbox: {
       title: 'Notifications',
+      search: 'Search notifications',
+      newest: 'Newest first',
+      oldest: 'Oldest first',
+      noMatch: 'No notification matches the search',
       bell: 'Notifications, {{count}} unread',
       all: 'All',
       unread: 'Unread ({{count}})',
@@ -72,7 +76,7 @@ export const opsEnUS: typeof opsZhCN = {
       stepCommit: 'Import',
       chooseFile: 'Choose a CSV or XLSX file first',
       drop: 'Click or drop a CSV / XLSX file here',
-      hint: 'CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected); at most 20 MB',
+      hint: 'CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected); at most 512 MB (XLSX at most 64 MB)',
       encodingAuto: 'Encoding: detect',
       savedMapping: 'Use a saved mapping',
       check: 'Upload and check',
@@ -112,6 +116,8 @@ export const opsEnUS: typeof opsZhCN = {
       },
       commit: 'Import {{count}} rows',
       jobStatus: {
+        validating: 'Checking',
+        invalid: 'File unreadable',
         validated: 'Checked',
         running: 'Importing',
         committed: 'Done',
@@ -133,6 +139,14 @@ export const opsEnUS: typeof opsZhCN = {
       noHistory: 'No imports yet',
       rowsSummary: 'Rows',
       countsShort: '{{total}} rows, {{created}} imported, {{rejected}} with errors',
+      uploading: 'Uploading {{done}} of {{total}}',
+      validating: 'Checking: {{bytes}} of {{total}} read, {{rows}} rows',
+      searchFile: 'Search by file name',
+      allEntities: 'All types',
+      allStatuses: 'All statuses',
+      retry: 'Retry',
+      historyError: 'The imports could not be loaded: {{message}}',
+      possibleMore: '{{count}} more possible duplicates not listed',
     },
     quotes: {
       title: 'Quotes',
@@ -241,6 +255,8 @@ export const opsEnUS: typeof opsZhCN = {
     },
     approvals: {
       title: 'Approvals',
+      search: 'Search number, title or requester',
+      noMatch: 'No request matches the search or filter',
       box: { pending: 'Waiting for me', mine: 'Asked by me', all: 'All I can see' },
       status: {
         pending: 'Pending',

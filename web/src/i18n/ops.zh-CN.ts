@@ -20,6 +20,10 @@ export const opsZhCN = {
     },
     inbox: {
       title: '通知',
+      search: '搜索通知',
+      newest: '最新在前',
+      oldest: '最早在前',
+      noMatch: '没有符合搜索的通知',
       bell: '通知，{{count}} 条未读',
       all: '全部',
       unread: '未读 ({{count}})',
@@ -70,7 +74,7 @@ export const opsZhCN = {
       stepCommit: '导入',
       chooseFile: '请先选择 CSV 或 XLSX 文件',
       drop: '点击或拖拽 CSV / XLSX 文件到此处',
-      hint: 'CSV 支持 UTF-8、带 BOM 的 UTF-8 和 GBK/GB18030（自动识别），单个文件最大 20 MB',
+      hint: 'CSV 支持 UTF-8、带 BOM 的 UTF-8 和 GBK/GB18030（自动识别），单个文件最大 512 MB（XLSX 最大 64 MB）',
       encodingAuto: '编码：自动识别',
       savedMapping: '使用已保存的映射',
       check: '上传并校验',
@@ -103,6 +107,8 @@ export const opsZhCN = {
       rowStatus: { valid: '可导入', rejected: '错误', skipped: '跳过', imported: '已导入', undone: '已撤销' },
       commit: '导入 {{count}} 行',
       jobStatus: {
+        validating: '校验中',
+        invalid: '文件无法读取',
         validated: '待导入',
         running: '导入中',
         committed: '已完成',
@@ -123,6 +129,14 @@ export const opsZhCN = {
       noHistory: '还没有导入记录',
       rowsSummary: '行数',
       countsShort: '共 {{total}} 行，导入 {{created}}，错误 {{rejected}}',
+      uploading: '正在上传 {{done}} / {{total}}',
+      validating: '正在校验：已读 {{bytes}} / {{total}}，{{rows}} 行',
+      searchFile: '按文件名搜索',
+      allEntities: '全部类型',
+      allStatuses: '全部状态',
+      retry: '重试',
+      historyError: '导入记录加载失败：{{message}}',
+      possibleMore: '另有 {{count}} 处可能重复未列出',
     },
     quotes: {
       title: '报价单',
@@ -225,6 +239,8 @@ export const opsZhCN = {
     },
     approvals: {
       title: '审批',
+      search: '搜索编号、标题或申请人',
+      noMatch: '没有符合搜索或筛选条件的审批',
       box: { pending: '待我审批', mine: '我发起的', all: '全部可见' },
       status: {
         pending: '审批中',

@@ -129,6 +129,7 @@ export const q2cEnUS: typeof q2cZhCN = {
     },
     orders: {
       title: 'Sales orders',
+      search: 'Search order or contract number, customer',
       create: 'Create order',
       created: 'Order {{number}} created',
       backToList: 'Back to orders',

@@ -124,6 +124,7 @@ export const q2cZhCN = {
     },
     orders: {
       title: '销售订单',
+      search: '搜索订单号、合同号或客户',
       create: '生成订单',
       created: '已生成订单 {{number}}',
       backToList: '返回订单列表',

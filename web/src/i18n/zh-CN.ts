@@ -30,6 +30,9 @@ export const zhCN = {
     pool: '公海',
     error: '加载失败：{{message}}',
     clearFilters: '清除筛选',
+    retry: '重试',
+    noMatch: '没有符合搜索或筛选条件的记录',
+    pageTotal: '共 {{count}} 条',
   },
   views: {
     title: '视图',
@@ -250,6 +253,8 @@ export const zhCN = {
   },
   deal: {
     kanban: '看板',
+    otherStages: '其他阶段',
+    otherStagesHelp: '所在阶段已不在当前发布流程中的商机',
     list: '列表',
     move: '推进',
     moved: '「{{name}}」已推进到「{{stage}}」',

@@ -1,6 +1,5 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   App as AntApp,
   Button,
   Card,
@@ -20,6 +19,7 @@ import { Link } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { Me } from '../api/types';
 import { type ApprovalRequest, ApprovalSteps, useApprovalLevels } from '../components/ApprovalSteps';
+import { ListError, ListPager, useServerList } from '../components/ServerListPage';
 import { fmtTime, useUsers } from '../lib';
 import { formatBp, formatFen } from '../money';
 
@@ -33,7 +33,6 @@ const STATUS_COLOR: Record<string, string> = {
   returned: 'orange',
   withdrawn: 'default',
 };
-const PAGE = 20;
 
 /** 审批: what waits for me (待我审批), what I asked for (我发起的); approve, reject, return with comments. */
 export function ApprovalsPage({ me }: { me: Me }) {
@@ -42,20 +41,18 @@ export function ApprovalsPage({ me }: { me: Me }) {
   const queryClient = useQueryClient();
   const users = useUsers();
   const [box, setBox] = useState<Box>('pending');
-  const [status, setStatus] = useState<string | undefined>();
-  const [page, setPage] = useState(0);
   const [deciding, setDeciding] = useState<{ request: ApprovalRequest; decision: Decision } | null>(null);
   const [form] = Form.useForm<{ comment?: string; returnTo?: number }>();
   const [busy, setBusy] = useState(false);
-  const list = useQuery({
-    queryKey: ['approvals', box, status, page],
-    queryFn: () => {
-      const params = new URLSearchParams({ box, limit: String(PAGE), offset: String(page * PAGE) });
-      if (status) params.set('status', status);
-      return api<{ items: ApprovalRequest[]; hasMore: boolean }>('GET', `/api/approvals?${params}`);
-    },
-    placeholderData: (prev) => prev,
+  // Search, status, sort and pages on the server; the box is a fixed parameter of each query.
+  const state = useServerList<ApprovalRequest>({
+    queryKey: ['approvals'],
+    path: '/api/approvals',
+    defaultSort: '-createdAt',
+    sortable: ['createdAt', 'updatedAt'],
+    params: { box },
   });
+  const list = state.list;
   const nameOf = (id: string) => users.data?.items.find((u) => u.id === id)?.name ?? id;
   const quoteLevels = useApprovalLevels('quote');
   const contractLevels = useApprovalLevels('contract');
@@ -125,7 +122,7 @@ export function ApprovalsPage({ me }: { me: Me }) {
           value={box}
           onChange={(v) => {
             setBox(v as Box);
-            setPage(0);
+            state.setFilter(undefined);
           }}
           options={[
             { value: 'pending', label: t('ops.approvals.box.pending') },
@@ -134,31 +131,42 @@ export function ApprovalsPage({ me }: { me: Me }) {
           ]}
           data-testid="approval-box"
         />
+        <Input.Search
+          allowClear
+          placeholder={t('ops.approvals.search')}
+          value={state.search}
+          onChange={(e) => state.setSearch(e.target.value)}
+          style={{ width: 260, maxWidth: '100%' }}
+          data-testid="approval-search"
+        />
         {box !== 'pending' && (
           <Select
             allowClear
             style={{ width: 140 }}
             placeholder={t('ops.quotes.status')}
-            value={status}
-            onChange={(v) => {
-              setStatus(v);
-              setPage(0);
-            }}
+            value={state.filter}
+            onChange={state.setFilter}
             options={STATUSES.map((s) => ({ value: s, label: t(`ops.approvals.status.${s}`) }))}
           />
         )}
       </Space>
-      {list.isError && <Alert type="error" showIcon title={(list.error as Error).message} />}
-      <Table
+      {list.isError && <ListError error={list.error} onRetry={() => list.refetch()} />}
+      <Table<ApprovalRequest>
         rowKey="id"
         size="small"
         loading={list.isFetching}
         dataSource={list.data?.items ?? []}
+        onChange={state.onTableChange}
         pagination={false}
         scroll={{ x: 820 }}
-        locale={{ emptyText: t(box === 'pending' ? 'ops.approvals.emptyPending' : 'ops.approvals.empty') }}
+        locale={{
+          emptyText: state.filtered
+            ? t('ops.approvals.noMatch')
+            : t(box === 'pending' ? 'ops.approvals.emptyPending' : 'ops.approvals.empty'),
+        }}
         expandable={{ expandedRowRender: (r) => <ApprovalSteps request={r} /> }}
-        columns={[
+        data-testid="approval-table"
+        columns={state.withSort([
           {
             title: t('ops.approvals.subjectTitle'),
             key: 'subject',
@@ -201,7 +209,7 @@ export function ApprovalsPage({ me }: { me: Me }) {
               </Space>
             ),
           },
-          { title: t('ops.common.time'), dataIndex: 'createdAt', render: fmtTime },
+          { title: t('ops.common.time'), dataIndex: 'createdAt', key: 'createdAt', render: fmtTime },
           {
             title: t('common.actions'),
             key: 'actions',
@@ -229,17 +237,9 @@ export function ApprovalsPage({ me }: { me: Me }) {
                 </Button>
               ) : null,
           },
-        ]}
+        ])}
       />
-      <Space style={{ marginTop: 12, justifyContent: 'flex-end', width: '100%' }}>
-        <Button disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
-          {t('ops.common.prev')}
-        </Button>
-        <Typography.Text>{t('ops.common.page', { page: page + 1 })}</Typography.Text>
-        <Button disabled={!list.data?.hasMore} onClick={() => setPage((p) => p + 1)}>
-          {t('ops.common.next')}
-        </Button>
-      </Space>
+      <ListPager state={state} />
       <Modal
         open={!!deciding}
         title={deciding ? t(`ops.approvals.decideTitle.${deciding.decision}`) : ''}

@@ -1,17 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App as AntApp,
-  Button,
-  Input,
-  Popconfirm,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Typography,
-} from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, Button, Input, Popconfirm, Select, Space, Switch, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
@@ -24,6 +13,7 @@ import {
 } from '../components/admin/AutomationRuleDrawer';
 import { AutomationRunsDrawer } from '../components/admin/AutomationRunsDrawer';
 import { DryRunModal } from '../components/admin/DryRunModal';
+import { ListError, ListPager, useServerList } from '../components/ServerListPage';
 import { fmtTime } from '../lib';
 
 /** 自动化规则: list, create/edit, pause/activate, delete, dry run and run log. */
@@ -35,13 +25,17 @@ export function AutomationRulesPage({ me }: { me: Me }) {
   const [editing, setEditing] = useState<AutomationRule | null | 'new'>(null);
   const [testing, setTesting] = useState<string | null>(null);
   const [runsOf, setRunsOf] = useState<AutomationRule | null>(null);
-  const [q, setQ] = useState('');
   const [event, setEvent] = useState<string | undefined>();
   const [recordType, setRecordType] = useState<string | undefined>();
-  const rules = useQuery({
+  // Search, filters, sort and pages all on the server.
+  const state = useServerList<AutomationRule>({
     queryKey: ['automation-rules'],
-    queryFn: () => api<{ items: AutomationRule[] }>('GET', '/api/automation-rules'),
+    path: '/api/automation-rules',
+    defaultSort: 'createdAt',
+    sortable: ['name', 'updatedAt', 'createdAt'],
+    params: { event, recordType },
   });
+  const rules = state.list;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['automation-rules'] });
   const failed = (err: unknown) => {
     message.error(err instanceof ApiError ? err.message : String(err));
@@ -70,14 +64,7 @@ export function AutomationRulesPage({ me }: { me: Me }) {
       failed(err);
     }
   };
-  // The API lists every rule of the company at once (a few dozen at most): filtered here.
-  const needle = q.trim().toLowerCase();
-  const rows = (rules.data?.items ?? []).filter(
-    (r) =>
-      (!needle || r.name.toLowerCase().includes(needle)) &&
-      (!event || r.trigger.event === event) &&
-      (!recordType || r.trigger.recordType === recordType),
-  );
+  const filtered = state.filtered || !!event || !!recordType;
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
@@ -95,39 +82,60 @@ export function AutomationRulesPage({ me }: { me: Me }) {
         <Input.Search
           allowClear
           placeholder={t('admin.rules.search')}
-          onChange={(e) => setQ(e.target.value)}
+          value={state.search}
+          onChange={(e) => state.setSearch(e.target.value)}
           style={{ width: 220 }}
+          data-testid="rule-search"
         />
         <Select
           allowClear
           style={{ width: 180 }}
           placeholder={t('admin.rules.event')}
           value={event}
-          onChange={setEvent}
+          onChange={(v) => {
+            setEvent(v);
+            state.setPage(0);
+          }}
           options={TRIGGER_EVENTS.map((e) => ({ value: e, label: t(`admin.events.${e}`) }))}
+          data-testid="rule-event-filter"
         />
         <Select
           allowClear
           style={{ width: 140 }}
           placeholder={t('admin.rules.recordType')}
           value={recordType}
-          onChange={setRecordType}
+          onChange={(v) => {
+            setRecordType(v);
+            state.setPage(0);
+          }}
           options={RECORD_TYPES.map((r) => ({ value: r, label: t(`admin.recordTypes.${r}`) }))}
         />
+        <Select
+          allowClear
+          style={{ width: 140 }}
+          placeholder={t('admin.rules.status')}
+          value={state.filter}
+          onChange={state.setFilter}
+          options={(['active', 'paused'] as const).map((s) => ({
+            value: s,
+            label: t(`admin.ruleStatus.${s}`),
+          }))}
+          data-testid="rule-status-filter"
+        />
       </Space>
-      {rules.error && (
-        <Alert type="error" showIcon title={t('list.error', { message: (rules.error as Error).message })} />
-      )}
-      <Table
+      {rules.isError && <ListError error={rules.error} onRetry={() => rules.refetch()} />}
+      <Table<AutomationRule>
         rowKey="id"
         size="middle"
-        loading={rules.isLoading}
-        dataSource={rows}
+        loading={rules.isFetching}
+        dataSource={rules.data?.items ?? []}
+        onChange={state.onTableChange}
         scroll={{ x: 'max-content' }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        locale={{ emptyText: t('admin.rules.empty') }}
-        columns={[
-          { title: t('admin.rules.name'), dataIndex: 'name', sorter: (a, b) => a.name.localeCompare(b.name) },
+        pagination={false}
+        locale={{ emptyText: filtered ? t('list.noMatch') : t('admin.rules.empty') }}
+        data-testid="rule-table"
+        columns={state.withSort([
+          { title: t('admin.rules.name'), dataIndex: 'name', key: 'name' },
           {
             title: t('admin.rules.when'),
             key: 'trigger',
@@ -153,7 +161,7 @@ export function AutomationRulesPage({ me }: { me: Me }) {
               />
             ),
           },
-          { title: t('admin.updatedAt'), dataIndex: 'updatedAt', render: fmtTime },
+          { title: t('admin.updatedAt'), dataIndex: 'updatedAt', key: 'updatedAt', render: fmtTime },
           {
             title: t('common.actions'),
             key: 'ops',
@@ -186,8 +194,9 @@ export function AutomationRulesPage({ me }: { me: Me }) {
               </Space>
             ),
           },
-        ]}
+        ])}
       />
+      <ListPager state={state} />
       {editing && (
         <AutomationRuleDrawer
           rule={editing === 'new' ? null : editing}

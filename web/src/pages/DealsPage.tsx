@@ -1,17 +1,31 @@
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Button, Card, Empty, Input, Segmented, Select, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
-import type { Deal, Me, Page } from '../api/types';
+import type { Deal, LocalText, Me } from '../api/types';
 import { CreateRecordDrawer } from '../components/CreateRecordDrawer';
 import { useDealMover } from '../components/DealMover';
 import { ListTools } from '../components/ListTools';
-import { useDebounced, useUsers } from '../lib';
+import { ListError } from '../components/ServerListPage';
+import { useDebounced, useLocalText, useUsers } from '../lib';
 import { RecordListPage } from './RecordListPage';
 import { formatMoney } from './recordColumns';
-import { DEAL_STAGES } from './recordFields';
+
+/** A column of the board: a stage of the published deal playbook. */
+interface BoardStage {
+  key: string;
+  name: LocalText;
+  terminal: 'won' | 'lost' | 'closed' | null;
+}
+interface BoardColumn {
+  items: Array<Deal & { boardStage: string }>;
+  total: number;
+  hasMore: boolean;
+}
+/** The server's column of deals on no stage of the published playbook. */
+const OTHER = '_other';
 
 /** Opportunities as a kanban by SOP stage (drag a card to move it) or as a list. */
 export function DealsPage({ me }: { me: Me }) {
@@ -35,7 +49,7 @@ export function DealsPage({ me }: { me: Me }) {
 }
 
 function DealsKanban({ me }: { me: Me }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const users = useUsers();
   const [search, setSearch] = useState('');
   const [owners, setOwners] = useState<string[]>([]);
@@ -47,28 +61,35 @@ function DealsKanban({ me }: { me: Me }) {
   // Cards per column: 30 at first, 30 more per click (the server gives at most 200 at once).
   const [limits, setLimits] = useState<Record<string, number>>({});
 
+  const lt = useLocalText();
+  // The columns are the stages of the tenant's published deal playbook (it may add or rename
+  // stages); deals on a stage it no longer has come in one more column, so none vanish.
+  const board = useQuery({
+    queryKey: ['kanban', 'stages'],
+    queryFn: () => api<{ stages: BoardStage[] }>('GET', '/api/deal-board'),
+  });
+  const stageKeys = [...(board.data?.stages ?? []).map((s) => s.key), ...(board.data ? [OTHER] : [])];
   const columns = useQueries({
-    queries: DEAL_STAGES.map((stage) => ({
-      queryKey: ['kanban', stage, q, owners, limits[stage] ?? 30],
-      placeholderData: (prev: Page<Deal> | undefined) => prev,
+    queries: stageKeys.map((stage) => ({
+      queryKey: ['kanban', 'deals', stage, q, owners, limits[stage] ?? 30],
+      placeholderData: (prev: BoardColumn | undefined) => prev,
       queryFn: () => {
-        const p = new URLSearchParams({
-          stage,
-          limit: String(limits[stage] ?? 30),
-          includeTotal: 'true',
-          sort: '-stageEnteredAt',
-        });
+        const p = new URLSearchParams({ stage, limit: String(limits[stage] ?? 30) });
         if (q) p.set('q', q);
         if (owners.length) p.set('ownerId', owners.join(','));
-        return api<Page<Deal>>('GET', `/api/deals?${p}`);
+        return api<BoardColumn>('GET', `/api/deal-board/deals?${p}`);
       },
     })),
   });
+  const stageName = (key: string) => {
+    const s = board.data?.stages.find((x) => x.key === key);
+    return key === OTHER ? t('deal.otherStages') : s ? lt(s.name) : key;
+  };
 
   const drop = async (stage: string, dealId: string) => {
     setOver(null);
     const deal = columns.flatMap((c) => c.data?.items ?? []).find((d) => d.id === dealId);
-    if (!deal || deal.stage === stage) return;
+    if (!deal || stage === OTHER || deal.boardStage === stage) return;
     setMoving({ deal, to: stage });
     try {
       await move(deal, stage);
@@ -115,17 +136,21 @@ function DealsKanban({ me }: { me: Me }) {
         )}
         <ListTools entity="deals" q={q} filters={{ ownerId: owners }} canImport={me.user.role !== 'viewer'} />
       </Space>
+      {board.isError && <ListError error={board.error} onRetry={() => board.refetch()} />}
+      {board.isLoading && <Spin />}
       <div style={{ overflowX: 'auto', paddingBottom: 8 }} data-testid="kanban">
-        <div style={{ display: 'flex', gap: 12, minWidth: DEAL_STAGES.length * 232 }}>
-          {DEAL_STAGES.map((stage, i) => {
+        <div style={{ display: 'flex', gap: 12, minWidth: stageKeys.length * 232 }}>
+          {stageKeys.map((stage, i) => {
             const col = columns[i]!;
+            // The extra column shows only when some deal is in it.
+            if (stage === OTHER && !col.data?.total) return null;
             let items = (col.data?.items ?? []).filter((d) => d.id !== moving?.deal.id);
-            if (moving?.to === stage) items = [{ ...moving.deal, stage }, ...items];
+            if (moving?.to === stage) items = [{ ...moving.deal, boardStage: stage }, ...items];
             return (
               <section
                 key={stage}
                 data-testid={`kanban-col-${stage}`}
-                aria-label={t(`stage.${stage}`)}
+                aria-label={stageName(stage)}
                 onDragOver={(e) => {
                   e.preventDefault();
                   setOver(stage);
@@ -146,11 +171,28 @@ function DealsKanban({ me }: { me: Me }) {
                 }}
               >
                 <Space style={{ marginBottom: 8, justifyContent: 'space-between', width: '100%' }}>
-                  <Typography.Text strong>{t(`stage.${stage}`)}</Typography.Text>
+                  <Typography.Text
+                    strong
+                    title={
+                      stage === OTHER ? `${t('deal.otherStages')} — ${t('deal.otherStagesHelp')}` : undefined
+                    }
+                  >
+                    {stageName(stage)}
+                  </Typography.Text>
                   <Badge count={col.data?.total ?? 0} showZero color="#8c8c8c" overflowCount={9999} />
                 </Space>
                 {col.isLoading && <Spin size="small" />}
-                {col.error && <Alert type="error" message={(col.error as Error).message} />}
+                {col.error && (
+                  <Alert
+                    type="error"
+                    message={t('list.error', { message: (col.error as Error).message })}
+                    action={
+                      <Button size="small" onClick={() => col.refetch()}>
+                        {t('list.retry')}
+                      </Button>
+                    }
+                  />
+                )}
                 {col.data && items.length === 0 && (
                   <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('list.empty')} />
                 )}
@@ -184,10 +226,15 @@ function DealsKanban({ me }: { me: Me }) {
                           <span data-value="">{d.ownerName ?? '—'}</span> · {d.expectedCloseDate}
                         </Typography.Text>
                       </div>
+                      {stage === OTHER && (
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-value="">
+                          {i18n.exists(`stage.${d.boardStage}`) ? t(`stage.${d.boardStage}`) : d.boardStage}
+                        </Typography.Text>
+                      )}
                     </Card>
                   ))}
                 </Space>
-                {col.data?.nextCursor && (limits[stage] ?? 30) < 200 && (
+                {col.data?.hasMore && (limits[stage] ?? 30) < 200 && (
                   <Button
                     block
                     size="small"

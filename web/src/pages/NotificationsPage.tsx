@@ -1,13 +1,14 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   App as AntApp,
   Badge,
   Button,
   Card,
   Empty,
+  Input,
   List,
   Segmented,
+  Select,
   Space,
   Spin,
   Typography,
@@ -17,7 +18,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import type { LocalText } from '../api/types';
-import { fmtTime, PATH_OF_TYPE, useLocalText } from '../lib';
+import { ListError } from '../components/ServerListPage';
+import { fmtTime, PATH_OF_TYPE, useDebounced, useLocalText } from '../lib';
 
 export interface InboxItem {
   id: string;
@@ -33,8 +35,12 @@ export interface InboxItem {
 interface InboxPage {
   items: InboxItem[];
   nextCursor: string | null;
+  hasMore: boolean;
+  total: number;
   unreadCount: number;
 }
+
+const INBOX_PAGE = 30;
 
 /** Where a notification leads: the record page, the quote, or the approvals inbox. */
 export function notificationLink(n: Pick<InboxItem, 'recordType' | 'recordId' | 'kind'>): string | null {
@@ -53,19 +59,28 @@ export function NotificationsPage() {
   const text = useLocalText();
   const queryClient = useQueryClient();
   const [filter, setFilter] = useState<'all' | 'unread'>('all');
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<'-createdAt' | 'createdAt'>('-createdAt');
+  const q = useDebounced(search.trim(), 300);
+  // Newest first pages by cursor (new arrivals do not shift it); oldest first by offset.
   const query = useInfiniteQuery({
-    queryKey: ['notifications', 'list', filter],
-    initialPageParam: null as string | null,
+    queryKey: ['notifications', 'list', filter, q, sort],
+    initialPageParam: null as string | number | null,
     queryFn: ({ pageParam }) => {
-      const params = new URLSearchParams({ limit: '30' });
+      const params = new URLSearchParams({ limit: String(INBOX_PAGE), sort });
       if (filter === 'unread') params.set('unread', 'true');
-      if (pageParam) params.set('cursor', pageParam);
+      if (q) params.set('q', q);
+      if (typeof pageParam === 'string') params.set('cursor', pageParam);
+      if (typeof pageParam === 'number') params.set('offset', String(pageParam));
       return api<InboxPage>('GET', `/api/notifications?${params}`);
     },
-    getNextPageParam: (last) => last.nextCursor,
+    getNextPageParam: (last, pages) =>
+      !last.hasMore ? undefined : (last.nextCursor ?? pages.reduce((n, p) => n + p.items.length, 0)),
+    placeholderData: (prev) => prev,
   });
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
   const unread = query.data?.pages[0]?.unreadCount ?? 0;
+  const total = query.data?.pages[0]?.total;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['notifications'] });
 
   const markRead = async (n: InboxItem) => {
@@ -106,15 +121,43 @@ export function NotificationsPage() {
           ]}
           data-testid="inbox-filter"
         />
+        <Input.Search
+          allowClear
+          placeholder={t('ops.inbox.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          style={{ width: 240, maxWidth: '100%' }}
+          data-testid="inbox-search"
+        />
+        <Select
+          style={{ width: 140 }}
+          value={sort}
+          onChange={setSort}
+          options={[
+            { value: '-createdAt', label: t('ops.inbox.newest') },
+            { value: 'createdAt', label: t('ops.inbox.oldest') },
+          ]}
+          data-testid="inbox-sort"
+        />
+        {total !== undefined && (
+          <Typography.Text type="secondary" data-testid="inbox-total">
+            {t('list.pageTotal', { count: total })}
+          </Typography.Text>
+        )}
       </Space>
-      {query.isError && <Alert type="error" showIcon title={(query.error as Error).message} />}
+      {query.isError && <ListError error={query.error} onRetry={() => query.refetch()} />}
       {query.isLoading ? (
         <Spin />
       ) : items.length === 0 ? (
-        <Empty description={t(filter === 'unread' ? 'ops.inbox.noUnread' : 'ops.inbox.empty')} />
+        <Empty
+          description={t(
+            q ? 'ops.inbox.noMatch' : filter === 'unread' ? 'ops.inbox.noUnread' : 'ops.inbox.empty',
+          )}
+        />
       ) : (
         <List
           dataSource={items}
+          loading={query.isFetching && !query.isFetchingNextPage}
           data-testid="inbox-list"
           renderItem={(n) => {
             const to = notificationLink(n);

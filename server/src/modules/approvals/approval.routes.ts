@@ -26,13 +26,16 @@ export function approvalRoutes(database: Database, handlers: ApprovalOutcomeHand
       method: 'GET',
       url: '/api/approvals',
       summary:
-        'Approval requests: `box=pending` waits for me (or for someone I stand in for), `mine` I asked for, `all` those I can see',
+        'Approval requests: `box=pending` waits for me (or for someone I stand in for), `mine` I asked for, `all` those I can see; search, sort, limit/offset with total',
       tags: ['approvals'],
       query: z.strictObject({
         box: z.enum(['pending', 'mine', 'all']).default('pending'),
         status: z.enum(['pending', 'approved', 'rejected', 'returned', 'withdrawn']).optional(),
         subject: z.enum(APPROVAL_SUBJECTS).optional(),
         subjectId: z.string().max(64).optional(),
+        /** Part of the quote's or contract's number or title, or of the requester's name. */
+        q: z.string().trim().max(100).optional(),
+        sort: z.enum(['createdAt', '-createdAt', 'updatedAt', '-updatedAt']).default('-createdAt'),
         limit: z.coerce.number().int().min(1).max(200).default(50),
         offset: z.coerce.number().int().min(0).max(100_000).default(0),
       }),

@@ -19,6 +19,7 @@ import {
   approvalMatrixSchema,
   pickApprovalChain,
 } from '../../domain/approval/approval-matrix';
+import { containsText } from '../../shared/contains-text';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { parseInput } from '../../shared/validation';
@@ -396,11 +397,13 @@ export async function listApprovals(
     status?: string;
     subject?: string;
     subjectId?: string;
+    q?: string;
+    sort?: string;
     limit: number;
     offset: number;
   },
 ) {
-  let query = db.selectFrom('approvalRequests').selectAll().where('tenantId', '=', actor.tenantId);
+  let query = db.selectFrom('approvalRequests').where('approvalRequests.tenantId', '=', actor.tenantId);
   if (q.box === 'pending') {
     const delegations = await activeDelegations(db, actor.tenantId, today());
     const forWhom = [
@@ -421,16 +424,46 @@ export async function listApprovals(
   if (q.status) query = query.where('status', '=', q.status);
   if (q.subject) query = query.where('subject', '=', q.subject);
   if (q.subjectId) query = query.where('subjectId', '=', q.subjectId);
-  const rows = await query
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .offset(q.offset)
-    .execute();
-  return {
-    items: rows.slice(0, q.limit).map(toApprovalDto),
-    hasMore: rows.length > q.limit,
-  };
+  const term = q.q;
+  if (term) {
+    // The request is found by what it is about (number, title) or by who asked for it.
+    const subjectIds = (table: 'quotes' | 'contracts') =>
+      db
+        .selectFrom(table)
+        .select(`${table}.id`)
+        .where(`${table}.tenantId`, '=', actor.tenantId)
+        .where((eb) => eb.or([containsText(`${table}.number`, term), containsText(`${table}.title`, term)]));
+    query = query.where((eb) =>
+      eb.or([
+        eb.and([eb('subject', '=', 'quote'), eb('subjectId', 'in', subjectIds('quotes'))]),
+        eb.and([eb('subject', '=', 'contract'), eb('subjectId', 'in', subjectIds('contracts'))]),
+        eb(
+          'requesterId',
+          'in',
+          db
+            .selectFrom('users')
+            .select('users.id')
+            .where('users.tenantId', '=', actor.tenantId)
+            .where(containsText('users.name', term)),
+        ),
+      ]),
+    );
+  }
+  const sort = q.sort ?? '-createdAt';
+  const desc = sort.startsWith('-');
+  const column = sort.replace(/^-/, '') as 'createdAt' | 'updatedAt';
+  const [rows, total] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy(column, desc ? 'desc' : 'asc')
+      .orderBy('id', desc ? 'desc' : 'asc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const n = Number(total.n);
+  return { items: rows.map(toApprovalDto), total: n, hasMore: q.offset + rows.length < n };
 }
 
 export async function addDelegation(

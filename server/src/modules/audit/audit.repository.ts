@@ -37,30 +37,41 @@ export async function appendAuditEvent(
     .execute();
 }
 
+/** One page of a record's audit events, newest first, with how many there are in all. */
 export async function findAuditEventsForRecord(
   db: Kysely<DB>,
   tenantId: string,
   entity: string,
   entityId: string,
+  page: { limit: number; offset: number },
 ) {
-  const rows = await db
+  const base = db
     .selectFrom('auditEvents')
-    .leftJoin('users', 'users.id', 'auditEvents.actorId')
-    .select([
-      'auditEvents.id',
-      'auditEvents.actorId',
-      'users.name as actorName',
-      'auditEvents.action',
-      'auditEvents.changes',
-      'auditEvents.createdAt',
-    ])
     .where('auditEvents.tenantId', '=', tenantId)
     .where('auditEvents.entity', '=', entity)
-    .where('auditEvents.entityId', '=', entityId)
-    .orderBy('auditEvents.createdAt', 'desc')
-    .orderBy('auditEvents.id', 'desc')
-    .execute();
-  return rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) as AuditChanges }));
+    .where('auditEvents.entityId', '=', entityId);
+  const [rows, total] = await Promise.all([
+    base
+      .leftJoin('users', 'users.id', 'auditEvents.actorId')
+      .select([
+        'auditEvents.id',
+        'auditEvents.actorId',
+        'users.name as actorName',
+        'auditEvents.action',
+        'auditEvents.changes',
+        'auditEvents.createdAt',
+      ])
+      .orderBy('auditEvents.createdAt', 'desc')
+      .orderBy('auditEvents.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    events: rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) as AuditChanges })),
+    total: Number(total.n),
+  };
 }
 
 /** The fields that differ between two rows, as {before, after}; bookkeeping columns left out. */

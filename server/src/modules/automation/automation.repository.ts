@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../../db/schema';
+import { containsText } from '../../shared/contains-text';
 import { newId } from '../../shared/ids';
 
 export type RuleRow = Selectable<DB['automationRules']>;
@@ -15,14 +16,39 @@ export function findActiveRules(db: Kysely<DB>, tenantId: string) {
     .execute();
 }
 
-export function listRules(db: Kysely<DB>, tenantId: string) {
-  return db
-    .selectFrom('automationRules')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .orderBy('createdAt')
-    .orderBy('id')
-    .execute();
+/** One page of the tenant's rules: search the name, filter by status and trigger, sort. */
+export async function listRules(
+  db: Kysely<DB>,
+  tenantId: string,
+  p: {
+    q?: string;
+    status?: string;
+    event?: string;
+    recordType?: string;
+    sort: string;
+    limit: number;
+    offset: number;
+  },
+) {
+  let q = db.selectFrom('automationRules').where('tenantId', '=', tenantId);
+  if (p.q) q = q.where(containsText('automationRules.name', p.q));
+  if (p.status) q = q.where('status', '=', p.status);
+  // The trigger is stored as JSON written by JSON.stringify: `"event":"…"` without spaces.
+  if (p.event) q = q.where('trigger', 'like', `%"event":"${p.event}"%`);
+  if (p.recordType) q = q.where('trigger', 'like', `%"recordType":"${p.recordType}"%`);
+  const desc = p.sort.startsWith('-');
+  const column = p.sort.replace(/^-/, '') as 'name' | 'createdAt' | 'updatedAt';
+  const [rows, total] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy(column, desc ? 'desc' : 'asc')
+      .orderBy('id', desc ? 'desc' : 'asc')
+      .limit(p.limit)
+      .offset(p.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
 }
 
 export function findRuleById(db: Kysely<DB>, tenantId: string, id: string) {

@@ -3,6 +3,7 @@ import { defineRoute, etagOf, idParamsSchema, type RouteSpec, versionFromIfMatch
 import { testAutomationRule } from './automation.dry-run';
 import {
   createRuleInputSchema,
+  listRulesQuerySchema,
   ruleDtoSchema,
   runsQuerySchema,
   testRuleInputSchema,
@@ -25,9 +26,11 @@ export function automationRoutes(database: Database): RouteSpec[] {
     defineRoute({
       method: 'GET',
       url: '/api/automation-rules',
-      summary: "The tenant's automation rules (admin, sales ops and managers read)",
+      summary:
+        "The tenant's automation rules (admin, sales ops and managers read): search the name, filter by status and trigger, sort, limit/offset with total",
       tags,
-      handler: async ({ actor }) => listAutomationRules(database, actor),
+      query: listRulesQuerySchema,
+      handler: async ({ actor, query }) => listAutomationRules(database, actor, query),
     }),
     defineRoute({
       method: 'POST',

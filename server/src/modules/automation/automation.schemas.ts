@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { actionSchema, ruleSchema, triggerSchema } from '../../domain/automation/rule';
+import {
+  AUTOMATION_RECORD_TYPES,
+  actionSchema,
+  ruleSchema,
+  TRIGGER_EVENTS,
+  triggerSchema,
+} from '../../domain/automation/rule';
 
 // The rule as the API takes it: the exported JSON of a rule imports as is (its id, version and
 // times are ignored), so that rules move between tenants and environments as files.
@@ -24,6 +30,23 @@ export const updateRuleInputSchema = z.strictObject({
 export type UpdateRuleInput = z.infer<typeof updateRuleInputSchema>;
 
 export const testRuleInputSchema = z.strictObject({ recordId: z.string().min(1).max(64) });
+
+/** Sort keys of the rule list; `-name` is descending, as in the record lists. */
+export const RULE_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+
+export const listRulesQuerySchema = z.strictObject({
+  /** Part of the name (case-insensitive). */
+  q: z.string().trim().max(100).optional(),
+  status: z.enum(['active', 'paused']).optional(),
+  event: z.enum(TRIGGER_EVENTS).optional(),
+  recordType: z.enum(AUTOMATION_RECORD_TYPES).optional(),
+  sort: z
+    .enum([...RULE_SORTS, ...RULE_SORTS.map((k) => `-${k}` as const)] as [string, ...string[]])
+    .default('createdAt'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+export type ListRulesQuery = z.infer<typeof listRulesQuerySchema>;
 
 export const runsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),

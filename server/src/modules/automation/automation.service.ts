@@ -22,7 +22,7 @@ import {
   type RuleRow,
   updateRuleIfVersion,
 } from './automation.repository';
-import type { CreateRuleInput, UpdateRuleInput } from './automation.schemas';
+import type { CreateRuleInput, ListRulesQuery, UpdateRuleInput } from './automation.schemas';
 
 // Rules are written by admin and sales ops (销售运营) and read by managers too.
 function assertEditor(actor: Actor) {
@@ -172,9 +172,14 @@ export async function getRuleRowOrThrow(db: Kysely<DB>, actor: Actor, id: string
   return row;
 }
 
-export async function listAutomationRules(database: Database, actor: Actor) {
+export async function listAutomationRules(database: Database, actor: Actor, query: ListRulesQuery) {
   assertReader(actor);
-  return { items: (await listRules(database.db, actor.tenantId)).map((r) => forReader(ruleToDto(r), actor)) };
+  const { rows, total } = await listRules(database.db, actor.tenantId, query);
+  return {
+    items: rows.map((r) => forReader(ruleToDto(r), actor)),
+    total,
+    hasMore: query.offset + rows.length < total,
+  };
 }
 
 export async function getAutomationRule(database: Database, actor: Actor, id: string) {

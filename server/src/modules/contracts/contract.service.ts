@@ -5,6 +5,7 @@ import { assertWritable, canWrite, scopeQuery } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { maxLineDiscountBp } from '../../domain/quotes/quote-totals';
+import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
@@ -451,7 +452,7 @@ export async function listContracts(
     offset: number;
   },
 ) {
-  let query = scopeQuery(db.selectFrom('contracts').selectAll(), actor, 'contracts').where(
+  let query = scopeQuery(db.selectFrom('contracts'), actor, 'contracts').where(
     'contracts.deletedAt',
     'is',
     null,
@@ -460,12 +461,12 @@ export async function listContracts(
   if (q.accountId) query = query.where('accountId', '=', q.accountId);
   if (q.quoteId) query = query.where('quoteId', '=', q.quoteId);
   if (q.status) query = query.where('status', '=', q.status);
-  if (q.q) {
-    const like = `%${q.q}%`;
+  const term = q.q;
+  if (term) {
     query = query.where((eb) =>
       eb.or([
-        eb('contracts.number', 'like', like),
-        eb('contracts.title', 'like', like),
+        containsText('contracts.number', term),
+        containsText('contracts.title', term),
         eb(
           'contracts.accountId',
           'in',
@@ -473,7 +474,7 @@ export async function listContracts(
             .selectFrom('accounts')
             .select('accounts.id')
             .where('accounts.tenantId', '=', actor.tenantId)
-            .where('accounts.name', 'like', like),
+            .where(containsText('accounts.name', term)),
         ),
       ]),
     );
@@ -481,12 +482,16 @@ export async function listContracts(
   const sort = q.sort ?? '-createdAt';
   const desc = sort.startsWith('-');
   const column = sort.replace(/^-/, '') as 'createdAt' | 'grossAmount' | 'signedOn';
-  const rows = await query
-    .orderBy(`contracts.${column}`, desc ? 'desc' : 'asc')
-    .orderBy('contracts.id', desc ? 'desc' : 'asc')
-    .limit(q.limit + 1)
-    .offset(q.offset)
-    .execute();
+  const [rows, total] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy(`contracts.${column}`, desc ? 'desc' : 'asc')
+      .orderBy('contracts.id', desc ? 'desc' : 'asc')
+      .limit(q.limit + 1)
+      .offset(q.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
   const page = rows.slice(0, q.limit);
   // The customer's name, for lists that show whom the contract is with.
   const ids = [...new Set(page.map((r) => r.accountId))];
@@ -503,6 +508,7 @@ export async function listContracts(
   );
   return {
     items: page.map((r) => ({ ...contractDto(actor, r), accountName: names.get(r.accountId) ?? null })),
+    total: Number(total.n),
     hasMore: rows.length > q.limit,
   };
 }

@@ -31,10 +31,27 @@ export function notificationToDto(row: NotificationRow) {
 export async function listMyNotifications(
   database: Database,
   actor: Actor,
-  query: { unread?: 'true' | 'false'; limit: number; offset: number; cursor?: string },
+  query: {
+    unread?: 'true' | 'false';
+    q?: string;
+    kind?: string;
+    sort?: string;
+    limit: number;
+    offset: number;
+    cursor?: string;
+  },
 ) {
-  const { rows, hasMore } = await listNotifications(database.db, actor.tenantId, actor.userId, {
+  // The cursor is the last id of the previous page: it pages the default order (newest first) only.
+  if (query.cursor && query.sort && query.sort !== '-createdAt')
+    throw new AppError('VALIDATION_FAILED', {
+      field: 'cursor',
+      issues: [{ field: 'cursor', code: 'invalid' }],
+    });
+  const { rows, hasMore, total } = await listNotifications(database.db, actor.tenantId, actor.userId, {
     unread: query.unread === 'true',
+    q: query.q,
+    kind: query.kind,
+    sort: query.sort,
     limit: query.limit,
     offset: query.offset,
     cursor: query.cursor,
@@ -42,7 +59,9 @@ export async function listMyNotifications(
   const last = rows[rows.length - 1];
   return {
     items: rows.map(notificationToDto),
-    nextCursor: hasMore && last ? last.id : null,
+    nextCursor: hasMore && last && (query.sort ?? '-createdAt') === '-createdAt' ? last.id : null,
+    hasMore,
+    total,
     unreadCount: await countUnread(database.db, actor.tenantId, actor.userId),
   };
 }

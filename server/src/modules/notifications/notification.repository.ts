@@ -5,6 +5,7 @@ import type {
   NotificationOutboxTable,
   NotificationTable,
 } from '../../db/schema';
+import { containsText } from '../../shared/contains-text';
 
 // Queries of the inbox, channels and outbox. Every one is bounded by tenant (and, for the inbox,
 // by user): a row of another tenant or user is simply not found.
@@ -17,21 +18,45 @@ export async function listNotifications(
   db: Kysely<DB>,
   tenantId: string,
   userId: string,
-  opts: { unread: boolean; limit: number; offset: number; cursor?: string },
-): Promise<{ rows: NotificationRow[]; hasMore: boolean }> {
-  let q = db
-    .selectFrom('notifications')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .where('userId', '=', userId);
+  opts: {
+    unread: boolean;
+    q?: string;
+    kind?: string;
+    sort?: string;
+    limit: number;
+    offset: number;
+    cursor?: string;
+  },
+): Promise<{ rows: NotificationRow[]; hasMore: boolean; total: number }> {
+  let q = db.selectFrom('notifications').where('tenantId', '=', tenantId).where('userId', '=', userId);
   if (opts.unread) q = q.where('readAt', 'is', null);
+  if (opts.kind) q = q.where('kind', '=', opts.kind);
+  const term = opts.q;
+  if (term)
+    q = q.where((eb) =>
+      eb.or([
+        containsText('notifications.titleZh', term),
+        containsText('notifications.titleEn', term),
+        containsText('notifications.bodyZh', term),
+        containsText('notifications.bodyEn', term),
+      ]),
+    );
+  const counted = q;
   if (opts.cursor) q = q.where('id', '<', opts.cursor);
-  const rows = await q
-    .orderBy('id', 'desc')
-    .limit(opts.limit + 1)
-    .offset(opts.cursor ? 0 : opts.offset)
-    .execute();
-  return { rows: rows.slice(0, opts.limit), hasMore: rows.length > opts.limit };
+  // Ids sort by time, so "newest first" is id descending.
+  const sort = opts.sort ?? '-createdAt';
+  const desc = sort.startsWith('-');
+  let ordered = q.selectAll();
+  if (sort.endsWith('kind')) ordered = ordered.orderBy('kind', desc ? 'desc' : 'asc');
+  const [rows, total] = await Promise.all([
+    ordered
+      .orderBy('id', sort === 'createdAt' ? 'asc' : 'desc')
+      .limit(opts.limit + 1)
+      .offset(opts.cursor ? 0 : opts.offset)
+      .execute(),
+    counted.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.slice(0, opts.limit), hasMore: rows.length > opts.limit, total: Number(total.n) };
 }
 
 export async function countUnread(db: Kysely<DB>, tenantId: string, userId: string): Promise<number> {

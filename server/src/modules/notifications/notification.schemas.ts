@@ -87,6 +87,11 @@ export type UpdateChannelInput = z.infer<typeof updateChannelSchema>;
 
 export const listNotificationsQuery = z.strictObject({
   unread: z.enum(['true', 'false']).optional(),
+  /** Part of the title or text, in either language. */
+  q: z.string().trim().max(100).optional(),
+  kind: z.string().trim().min(1).max(64).optional(),
+  /** Newest first by default; a cursor pages the default order only. */
+  sort: z.enum(['-createdAt', 'createdAt', 'kind', '-kind']).default('-createdAt'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** The id of the last notification of the previous page (ids sort by time). */

@@ -44,6 +44,11 @@ export const listOrdersQuerySchema = z.strictObject({
   contractId: idRef.optional(),
   accountId: idRef.optional(),
   status: z.enum(ORDER_STATUSES).optional(),
+  /** Part of the order's number, its contract's number or the customer's name. */
+  q: z.string().trim().max(100).optional(),
+  sort: z
+    .enum(['createdAt', '-createdAt', 'grossAmount', '-grossAmount', 'deliveryDate', '-deliveryDate'])
+    .default('-createdAt'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });

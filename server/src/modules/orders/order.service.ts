@@ -5,6 +5,7 @@ import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { orderStatus, remainingPerLine } from '../../domain/orders/order-status';
 import { formatScaled } from '../../domain/quotes/decimal';
+import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
@@ -317,27 +318,80 @@ export const getOrder = (db: Kysely<DB>, actor: Actor, id: string) => getOrderIn
 export async function listOrders(
   db: Kysely<DB>,
   actor: Actor,
-  q: { contractId?: string; accountId?: string; status?: string; limit: number; offset: number },
+  q: {
+    contractId?: string;
+    accountId?: string;
+    status?: string;
+    q?: string;
+    sort?: string;
+    limit: number;
+    offset: number;
+  },
 ) {
-  let query = scopeQuery(db.selectFrom('orders').selectAll(), actor, 'orders').where(
-    'orders.deletedAt',
-    'is',
-    null,
-  );
+  let query = scopeQuery(db.selectFrom('orders'), actor, 'orders').where('orders.deletedAt', 'is', null);
   if (q.contractId) query = query.where('contractId', '=', q.contractId);
   if (q.accountId) query = query.where('accountId', '=', q.accountId);
   if (q.status) query = query.where('status', '=', q.status);
-  const rows = await query
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .offset(q.offset)
-    .execute();
+  const term = q.q;
+  if (term) {
+    query = query.where((eb) =>
+      eb.or([
+        containsText('orders.number', term),
+        eb(
+          'orders.contractId',
+          'in',
+          eb
+            .selectFrom('contracts')
+            .select('contracts.id')
+            .where('contracts.tenantId', '=', actor.tenantId)
+            .where(containsText('contracts.number', term)),
+        ),
+        eb(
+          'orders.accountId',
+          'in',
+          eb
+            .selectFrom('accounts')
+            .select('accounts.id')
+            .where('accounts.tenantId', '=', actor.tenantId)
+            .where(containsText('accounts.name', term)),
+        ),
+      ]),
+    );
+  }
+  const sort = q.sort ?? '-createdAt';
+  const desc = sort.startsWith('-');
+  const column = sort.replace(/^-/, '') as 'createdAt' | 'grossAmount' | 'deliveryDate';
+  const [rows, total] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy(`orders.${column}`, desc ? 'desc' : 'asc')
+      .orderBy('orders.id', desc ? 'desc' : 'asc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const n = Number(total.n);
+  // The customer's name, for the list.
+  const ids = [...new Set(rows.map((r) => r.accountId))];
+  const names = new Map(
+    (ids.length
+      ? await db
+          .selectFrom('accounts')
+          .select(['id', 'name'])
+          .where('tenantId', '=', actor.tenantId)
+          .where('id', 'in', ids)
+          .execute()
+      : []
+    ).map((a) => [a.id, a.name]),
+  );
   return {
-    items: rows.slice(0, q.limit).map(({ tenantId: _t, deletedAt: _d, lines, ...r }) => ({
+    items: rows.map(({ tenantId: _t, deletedAt: _d, lines, ...r }) => ({
       ...r,
       lines: JSON.parse(lines) as OrderLine[],
+      accountName: names.get(r.accountId) ?? null,
     })),
-    hasMore: rows.length > q.limit,
+    total: n,
+    hasMore: q.offset + rows.length < n,
   };
 }

@@ -55,6 +55,11 @@ export function listQuerySchema(def: RecordDefinition) {
   });
 }
 
+const historyQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
 const writeQuerySchema = z.strictObject({ allowDuplicate: z.enum(['true', 'false']).optional() });
 
 const transferSchema = z.strictObject({
@@ -214,10 +219,11 @@ export function recordRoutes(database: Database, def: RecordDefinition): RouteSp
     defineRoute({
       method: 'GET',
       url: `${base}/:id/history`,
-      summary: `Audit history of a ${def.entity}: who changed what, when, and owner transfers`,
+      summary: `Audit history of a ${def.entity}: who changed what, when (newest first, limit/offset with total), and owner transfers`,
       tags,
       params: idParamsSchema,
-      handler: async ({ actor, params }) => recordHistory(database.db, def, actor, params.id),
+      query: historyQuerySchema,
+      handler: async ({ actor, params, query }) => recordHistory(database.db, def, actor, params.id, query),
     }),
   ];
   if (def.owned) {

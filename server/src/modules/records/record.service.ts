@@ -427,10 +427,17 @@ export async function transferRecord<T>(
   });
 }
 
-export async function recordHistory(db: Kysely<DB>, def: RecordDefinition, actor: Actor, id: string) {
+/** A page of a record's audit events (newest first, with the total) and its owner transfers. */
+export async function recordHistory(
+  db: Kysely<DB>,
+  def: RecordDefinition,
+  actor: Actor,
+  id: string,
+  page: { limit: number; offset: number } = { limit: 50, offset: 0 },
+) {
   const row = await findVisibleById(db, def, actor, id, { includeDeleted: true });
   if (!row) throw new AppError('RECORD_NOT_FOUND', { params: { entity: def.entity } });
-  const events = await findAuditEventsForRecord(db, actor.tenantId, def.entity, id);
+  const { events, total } = await findAuditEventsForRecord(db, actor.tenantId, def.entity, id, page);
   const transfers = await db
     .selectFrom('ownerTransfers')
     .selectAll()
@@ -439,5 +446,5 @@ export async function recordHistory(db: Kysely<DB>, def: RecordDefinition, actor
     .where('entityId', '=', id)
     .orderBy('createdAt', 'desc')
     .execute();
-  return { events, transfers };
+  return { events, total, hasMore: page.offset + events.length < total, transfers };
 }

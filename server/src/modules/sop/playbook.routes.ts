@@ -1,10 +1,35 @@
 import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { defineRoute, idParamsSchema, type RouteSpec } from '../../http/route';
+import { dealBoardColumn, dealBoardStages } from './deal-board.service';
 import { createDraft, getPlaybookVersion, listPlaybooks, publishVersion } from './playbook.service';
+
+const boardKey = z.string().regex(/^(_other|[a-z][a-z0-9_]{0,47})$/);
 
 export function playbookRoutes(database: Database): RouteSpec[] {
   return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/deal-board',
+      summary: "The deal board's columns: the stages of the tenant's published deal playbook",
+      tags: ['sop'],
+      handler: async ({ actor }) => dealBoardStages(database, actor),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/deal-board/deals',
+      summary:
+        'The deals the caller can see in one board column (their SOP stage, `_other` for stages the playbook lacks), newest in stage first',
+      tags: ['sop'],
+      query: z.strictObject({
+        stage: boardKey,
+        q: z.string().trim().max(100).optional(),
+        ownerId: z.string().max(2000).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(30),
+        offset: z.coerce.number().int().min(0).max(100_000).default(0),
+      }),
+      handler: async ({ actor, query }) => dealBoardColumn(database, actor, query),
+    }),
     defineRoute({
       method: 'GET',
       url: '/api/playbooks',
