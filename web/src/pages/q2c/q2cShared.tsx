@@ -1,5 +1,3 @@
-import { Button, Space, Typography } from 'antd';
-import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../money';
 
 export const CONTRACT_STATUSES = [
@@ -56,28 +54,4 @@ export function money(fen: number | null | undefined, currency = 'CNY'): string 
 export function today(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** Previous / next page buttons for lists the server pages with limit and offset. */
-export function Pager({
-  page,
-  hasMore,
-  onPage,
-}: {
-  page: number;
-  hasMore: boolean | undefined;
-  onPage: (page: number) => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <Space style={{ marginTop: 12, justifyContent: 'flex-end', width: '100%' }}>
-      <Button disabled={page === 0} onClick={() => onPage(page - 1)}>
-        {t('ops.common.prev')}
-      </Button>
-      <Typography.Text>{t('ops.common.page', { page: page + 1 })}</Typography.Text>
-      <Button disabled={!hasMore} onClick={() => onPage(page + 1)} data-testid="next-page">
-        {t('ops.common.next')}
-      </Button>
-    </Space>
-  );
 }
