@@ -80,8 +80,8 @@ describe('KPI library, slicing, drill-down and CLI on a hand-made history', () =
     expect(items.find((k) => k.key === 'deal_cycle_days')!.direction).toBe('lower_is_better');
     expect(items.find((k) => k.key === 'collection_rate')).toMatchObject({ available: true });
     expect(items.find((k) => k.key === 'customer_satisfaction')).toMatchObject({
-      available: false,
-      requires: 'surveys',
+      available: true,
+      unit: 'score',
     });
   });
 
@@ -347,9 +347,6 @@ describe('KPI library, slicing, drill-down and CLI on a hand-made history', () =
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'KPI_NOT_FOUND', field: 'key' });
     expect(unknown.json().message).toContain('no_such_kpi');
-    const later = await admin.get('/api/kpis/customer_satisfaction');
-    expect(later.statusCode).toBe(409);
-    expect(later.json().code).toBe('KPI_NOT_AVAILABLE');
     const badDim = await admin.get('/api/kpis/revenue?by=colour');
     expect(badDim.statusCode).toBe(400);
     expect(badDim.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'by' });

@@ -336,6 +336,7 @@ export const opsEnUS: typeof opsZhCN = {
       drill: 'Records',
       drillTitle: '{{name}} · {{group}}: records',
       drillTotal: '{{count}} records',
+      score: 'Score',
       counted: 'In numerator',
     },
     compliance: {

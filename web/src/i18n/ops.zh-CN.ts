@@ -316,6 +316,7 @@ export const opsZhCN = {
       drill: '明细',
       drillTitle: '{{name}} · {{group}} 的明细',
       drillTotal: '共 {{count}} 条记录',
+      score: '评分',
       counted: '计入分子',
     },
     compliance: {

@@ -67,6 +67,9 @@ interface DrillRecord {
   counted?: boolean;
   stage?: string;
   hours?: number;
+  /** Customer satisfaction: the score (1–5) and the order whose after-sales visit recorded it. */
+  score?: number;
+  recordId?: string | null;
 }
 const TIME_DIMENSIONS = new Set(['day', 'week', 'month', 'quarter', 'year']);
 
@@ -157,6 +160,8 @@ export function KpiPage() {
   })();
 
   const nameOfEntity = (r: DrillRecord) => {
+    if (r.entity === 'survey')
+      return r.recordId ? <Link to={`/orders/${r.recordId}`}>{r.name}</Link> : r.name;
     const path = PATH_OF_TYPE[r.entity];
     return path ? <Link to={`/${path}/${r.id}`}>{r.name}</Link> : r.name;
   };
@@ -390,6 +395,9 @@ export function KpiPage() {
               align: 'right' as const,
               render: (v?: number) => (v === undefined ? '' : formatFen(v)),
             },
+            ...(records.data?.items.some((r) => r.score !== undefined)
+              ? [{ title: t('ops.kpi.score'), dataIndex: 'score', align: 'right' as const }]
+              : []),
             {
               title: t('ops.kpi.counted'),
               dataIndex: 'counted',

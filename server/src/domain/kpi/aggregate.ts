@@ -5,7 +5,7 @@ import { average, median, ratio, round, roundOrNull } from './stats';
 
 /** One row behind a KPI: a deal, lead, customer, follow-up, clock, stage entry/stay or instalment. */
 export interface KpiFact {
-  entity: 'deal' | 'lead' | 'account' | 'activity' | 'clock' | 'instalment';
+  entity: 'deal' | 'lead' | 'account' | 'activity' | 'clock' | 'instalment' | 'survey';
   id: string;
   /** The deal or lead the fact belongs to (its playbook run), when not the fact itself. */
   recordId?: string | null;
@@ -30,6 +30,8 @@ export interface KpiFact {
   /** Instalments: what of `amount` (due) was collected by the period's end, and Σ amount × days late. */
   collected?: number;
   weightedDays?: number;
+  /** Surveys: the customer's satisfaction score, 1–5. */
+  score?: number;
   /** Belongs to the comparison window of a growth KPI (its `at` already moved forward). */
   previous?: boolean;
 }
@@ -131,6 +133,18 @@ export function aggregate(
         count: facts.length,
         numerator: current,
         previous,
+      };
+    }
+    case 'average_score': {
+      // The mean score, and how many of the answers were satisfied (4 or more).
+      const scores = facts.map((f) => f.score ?? 0);
+      const satisfied = facts.filter((f) => f.hit).length;
+      return {
+        value: roundOrNull(average(scores), 2),
+        median: roundOrNull(median(scores), 2),
+        count: facts.length,
+        numerator: satisfied,
+        denominator: facts.length,
       };
     }
     case 'average_days': {

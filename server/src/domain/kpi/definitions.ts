@@ -33,7 +33,8 @@ export type FactSource =
   | 'lead_first_contact_clocks'
   | 'all_clocks'
   | 'activities'
-  | 'collection_instalments';
+  | 'collection_instalments'
+  | 'satisfaction_scores';
 
 export type Formula =
   | 'sum_amount'
@@ -47,7 +48,8 @@ export type Formula =
   | 'per_capita'
   | 'repeat_rate'
   | 'collection_rate'
-  | 'collection_cycle';
+  | 'collection_cycle'
+  | 'average_score';
 
 type Text = { 'zh-CN': string; 'en-US': string };
 
@@ -322,9 +324,14 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     name: { 'zh-CN': '客户满意度', 'en-US': 'Customer satisfaction' },
     unit: 'score',
     direction: 'higher_is_better',
-    dimensions: PEOPLE,
-    formula: { 'zh-CN': '满意度调查平均分（CSAT）', 'en-US': 'Average survey score (CSAT)' },
-    requires: 'surveys',
+    dimensions: NOT_DEALS,
+    formula: {
+      'zh-CN':
+        '期间内提交的满意度评分（售后回访记录、工单回访等交付物表单中的“满意度”，1–5 分）的平均分；4 分及以上计为满意',
+      'en-US':
+        'Average of the satisfaction scores (1–5, the "satisfaction" field of deliverable forms such as the after-sales visit record) submitted in the period; 4 or more counts as satisfied',
+    },
+    compute: { facts: 'satisfaction_scores', aggregate: 'average_score' },
   },
 ];
 

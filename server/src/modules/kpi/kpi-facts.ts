@@ -22,6 +22,7 @@ import {
   type Window,
 } from './kpi.repository';
 import type { KpiScope } from './kpi-scope';
+import { loadSatisfactionFacts } from './satisfaction-facts';
 
 /** Deal stages in funnel order for conversion and stage times; lost is an exit, not a step. */
 export const DEAL_STAGE_ORDER: readonly string[] = DEAL_STAGES.filter((s) => s.key !== 'lost').map(
@@ -93,7 +94,8 @@ export async function loadFacts(
   const facts = await loadSource(db, actor, scope, source, now);
   return source === 'lead_first_contact_clocks' ||
     source === 'all_clocks' ||
-    source === 'collection_instalments'
+    source === 'collection_instalments' ||
+    source === 'satisfaction_scores'
     ? facts
     : withChannels(db, actor.tenantId, facts);
 }
@@ -190,6 +192,8 @@ async function loadSource(
       }
       return facts;
     }
+    case 'satisfaction_scores':
+      return loadSatisfactionFacts(db, actor, w, owners);
     case 'collection_instalments': {
       // Instalments due in the period (local dates), with what was collected of each by its end.
       const contracts = await findCollectionContracts(db, actor, owners);

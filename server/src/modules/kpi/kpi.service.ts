@@ -164,6 +164,8 @@ function recordDto(f: KpiFact) {
     ...(f.hit !== undefined ? { counted: f.hit } : {}),
     ...(f.stage !== undefined ? { stage: f.stage } : {}),
     ...(f.hours !== undefined ? { hours: Math.round(f.hours * 100) / 100 } : {}),
+    // A satisfaction score belongs to a form of a record's SOP run (an order's after-sales visit).
+    ...(f.score !== undefined ? { score: f.score, recordId: f.recordId ?? null } : {}),
   };
 }
 
