@@ -372,6 +372,7 @@ export const adminEnUS: typeof adminZhCN = {
       confirmDeactivate: 'Deactivate "{{name}}"? Their sessions end at once.',
       deactivated: 'Deactivated',
       reactivated: 'Reactivated',
+      empty: 'No users yet',
     },
     units: {
       title: 'Org units',

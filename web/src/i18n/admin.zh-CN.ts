@@ -362,6 +362,7 @@ export const adminZhCN = {
       confirmDeactivate: '停用「{{name}}」？其登录会话将立即失效。',
       deactivated: '已停用',
       reactivated: '已恢复',
+      empty: '还没有用户',
     },
     units: {
       title: '组织架构',

@@ -1,7 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   App as AntApp,
   Button,
   Card,
@@ -20,42 +19,37 @@ import { ApiError, api } from '../api/client';
 import type { Me } from '../api/types';
 import { OrgUnitTree, useOrgUnits } from '../components/admin/OrgUnitTree';
 import { type AdminUser, USER_ROLES, UserModal } from '../components/admin/UserModal';
-import { fmtTime, useDebounced } from '../lib';
+import { ListError, ListPager, useServerList } from '../components/ServerListPage';
+import { fmtTime } from '../lib';
 
-const PAGE_SIZE = 20;
-
-/** 用户与组织: users (search, add, role and unit, deactivate) and the org-unit tree with managers. */
+/**
+ * 用户与组织: users (search name or e-mail, filter role, unit and status, sort, pages — all on the
+ * server; add, change, deactivate with confirmation) and the org-unit tree with managers.
+ */
 export function UsersPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
   const canEdit = me.user.role === 'admin' || me.user.role === 'sales_ops';
-  const [q, setQ] = useState('');
   const [role, setRole] = useState<string | undefined>();
   const [status, setStatus] = useState<string | undefined>('active');
   const [unit, setUnit] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<AdminUser | 'new' | null>(null);
-  const search = useDebounced(q.trim(), 300);
   const units = useOrgUnits();
   const unitName = new Map((units.data?.items ?? []).map((u) => [u.id, u.name]));
-  const users = useQuery({
-    queryKey: ['admin-users', search, role, status, unit, page],
-    placeholderData: keepPreviousData,
-    queryFn: () => {
-      const p = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String((page - 1) * PAGE_SIZE) });
-      if (search) p.set('q', search);
-      if (role) p.set('role', role);
-      if (status) p.set('status', status);
-      if (unit) p.set('orgUnitId', unit);
-      return api<{ items: AdminUser[]; total: number }>('GET', `/api/users?${p}`);
-    },
+  const state = useServerList<AdminUser>({
+    queryKey: ['admin-users'],
+    path: '/api/users',
+    defaultSort: 'name',
+    sortable: ['name', 'email', 'role', 'status', 'createdAt'],
+    params: { role, status, orgUnitId: unit },
   });
+  const users = state.list;
   const filter =
     <V,>(set: (v: V) => void) =>
     (v: V) => {
       set(v);
-      setPage(1);
+      state.setPage(0);
     };
   const setUserStatus = async (u: AdminUser, next: 'active' | 'disabled') => {
     try {
@@ -74,12 +68,10 @@ export function UsersPage({ me }: { me: Me }) {
         <Input.Search
           allowClear
           placeholder={t('admin.users.search')}
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            setPage(1);
-          }}
+          value={state.search}
+          onChange={(e) => state.setSearch(e.target.value)}
           style={{ width: 240 }}
+          data-testid="user-search"
         />
         <Select
           allowClear
@@ -88,6 +80,7 @@ export function UsersPage({ me }: { me: Me }) {
           value={role}
           onChange={filter(setRole)}
           options={USER_ROLES.map((r) => ({ value: r, label: t(`admin.roles.${r}`) }))}
+          data-testid="user-role-filter"
         />
         <Select
           allowClear
@@ -96,6 +89,7 @@ export function UsersPage({ me }: { me: Me }) {
           value={unit}
           onChange={filter(setUnit)}
           options={(units.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
+          data-testid="user-unit-filter"
         />
         <Select
           allowClear
@@ -104,6 +98,7 @@ export function UsersPage({ me }: { me: Me }) {
           value={status}
           onChange={filter(setStatus)}
           options={['active', 'disabled'].map((s) => ({ value: s, label: t(`admin.userStatus.${s}`) }))}
+          data-testid="user-status-filter"
         />
         {canEdit && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
@@ -111,44 +106,47 @@ export function UsersPage({ me }: { me: Me }) {
           </Button>
         )}
       </Space>
-      {users.error && (
-        <Alert type="error" showIcon title={t('list.error', { message: (users.error as Error).message })} />
-      )}
-      <Table
+      {users.isError && <ListError error={users.error} onRetry={() => users.refetch()} />}
+      <Table<AdminUser>
         rowKey="id"
         loading={users.isFetching}
         dataSource={users.data?.items ?? []}
+        onChange={state.onTableChange}
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t('list.empty') }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: users.data?.total ?? 0,
-          showSizeChanger: false,
-          onChange: setPage,
-          showTotal: (n) => t('list.total', { count: n }),
+        pagination={false}
+        locale={{
+          emptyText: state.filtered || role || status || unit ? t('list.noMatch') : t('admin.users.empty'),
         }}
-        columns={[
+        data-testid="user-table"
+        columns={state.withSort([
           {
             title: t('admin.users.name'),
             dataIndex: 'name',
+            key: 'name',
             render: (name: string) => <span data-value="">{name}</span>,
           },
-          { title: t('admin.users.email'), dataIndex: 'email' },
-          { title: t('admin.users.role'), dataIndex: 'role', render: (r: string) => t(`admin.roles.${r}`) },
+          { title: t('admin.users.email'), dataIndex: 'email', key: 'email' },
+          {
+            title: t('admin.users.role'),
+            dataIndex: 'role',
+            key: 'role',
+            render: (r: string) => t(`admin.roles.${r}`),
+          },
           {
             title: t('admin.users.unit'),
             dataIndex: 'orgUnitId',
+            key: 'orgUnitId',
             render: (id: string | null) => (id ? <span data-value="">{unitName.get(id) ?? id}</span> : ''),
           },
           {
             title: t('admin.users.status'),
             dataIndex: 'status',
+            key: 'status',
             render: (s: string) => (
               <Tag color={s === 'active' ? 'green' : 'default'}>{t(`admin.userStatus.${s}`)}</Tag>
             ),
           },
-          { title: t('list.createdAt'), dataIndex: 'createdAt', render: fmtTime },
+          { title: t('list.createdAt'), dataIndex: 'createdAt', key: 'createdAt', render: fmtTime },
           ...(canEdit
             ? [
                 {
@@ -182,8 +180,9 @@ export function UsersPage({ me }: { me: Me }) {
                 },
               ]
             : []),
-        ]}
+        ])}
       />
+      <ListPager state={state} />
     </Space>
   );
 

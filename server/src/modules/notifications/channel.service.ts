@@ -21,6 +21,7 @@ import {
   type ChannelKind,
   CONFIG_SCHEMAS,
   type CreateChannelInput,
+  type ListOutboxQuery,
   parseKinds,
   SECRET_FIELDS,
   type UpdateChannelInput,
@@ -293,11 +294,7 @@ export function outboxToDto(row: OutboxRow) {
   };
 }
 
-export async function listTenantOutbox(
-  database: Database,
-  actor: Actor,
-  query: { status?: string; channelId?: string; limit: number; offset: number },
-) {
+export async function listTenantOutbox(database: Database, actor: Actor, query: ListOutboxQuery) {
   assertManagesChannels(actor);
   const { rows, total } = await listOutbox(database.db, actor.tenantId, query);
   const deliveries = await deliveriesOf(
@@ -321,6 +318,7 @@ export async function listTenantOutbox(
         })),
     })),
     total,
+    hasMore: query.offset + rows.length < total,
   };
 }
 

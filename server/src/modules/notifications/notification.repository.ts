@@ -120,13 +120,31 @@ export function findChannel(db: Kysely<DB>, tenantId: string, id: string) {
 export async function listOutbox(
   db: Kysely<DB>,
   tenantId: string,
-  opts: { status?: string; channelId?: string; limit: number; offset: number },
+  opts: { q?: string; status?: string; channelId?: string; sort?: string; limit: number; offset: number },
 ) {
   let q = db.selectFrom('notificationOutbox').where('tenantId', '=', tenantId);
   if (opts.status) q = q.where('status', '=', opts.status);
   if (opts.channelId) q = q.where('channelId', '=', opts.channelId);
+  const text = opts.q;
+  if (text)
+    q = q.where((eb) =>
+      eb.or([
+        containsText('notificationOutbox.event', text),
+        containsText('notificationOutbox.channelKind', text),
+        containsText('notificationOutbox.lastError', text),
+      ]),
+    );
+  const sort = opts.sort ?? '-createdAt';
+  const desc = sort.startsWith('-');
+  const column = sort.replace(/^-/, '') as 'createdAt' | 'updatedAt' | 'attempts' | 'status' | 'event';
   const [rows, total] = await Promise.all([
-    q.selectAll().orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute(),
+    q
+      .selectAll()
+      .orderBy(column, desc ? 'desc' : 'asc')
+      .orderBy('id', desc ? 'desc' : 'asc')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };

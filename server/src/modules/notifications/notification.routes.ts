@@ -113,7 +113,8 @@ export function notificationRoutes(database: Database): RouteSpec[] {
     defineRoute({
       method: 'GET',
       url: '/api/outbox',
-      summary: 'Outbound deliveries with status, attempts and the delivery log (admin, sales ops)',
+      summary:
+        'Outbound deliveries with status, attempts and the delivery log (admin, sales ops): search event, channel kind or error, filter status and channel, sort, limit/offset with total',
       tags: ['notifications'],
       query: listOutboxQuery,
       handler: async ({ actor, query }) => listTenantOutbox(database, actor, query),

@@ -99,12 +99,19 @@ export const listNotificationsQuery = z.strictObject({
 });
 
 export const OUTBOX_STATUSES = ['pending', 'retrying', 'delivered', 'dead'] as const;
+export const OUTBOX_SORTS = ['createdAt', 'updatedAt', 'attempts', 'status', 'event'] as const;
 export const listOutboxQuery = z.strictObject({
+  /** Part of the event, the channel kind or the last error (case-insensitive). */
+  q: z.string().trim().max(100).optional(),
   status: z.enum(OUTBOX_STATUSES).optional(),
   channelId: idRef.optional(),
+  sort: z
+    .enum([...OUTBOX_SORTS, ...OUTBOX_SORTS.map((k) => `-${k}` as const)] as [string, ...string[]])
+    .default('-createdAt'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+export type ListOutboxQuery = z.infer<typeof listOutboxQuery>;
 
 /** What an outbox row carries; the worker turns it into the channel's request. */
 export type OutboxPayload =

@@ -3,10 +3,11 @@ import { hashPassword } from '../../auth/password';
 import { ROLE_POLICIES, ROLES } from '../../auth/roles';
 import type { Database } from '../../db/database';
 import { defineRoute, etagOf, idParamsSchema, type RouteSpec, versionFromIfMatch } from '../../http/route';
+import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import { buildSearchText, searchPattern } from '../../shared/search-text';
+import { buildSearchText } from '../../shared/search-text';
 import { appendAuditEvent, diffRows } from '../audit/audit.repository';
 import { idRef, mobileField, requiredText } from '../records/fields';
 
@@ -48,13 +49,19 @@ const updateUserSchema = z
     password: z.string().min(8).max(200),
   })
   .partial();
+const USER_SORTS = ['name', 'email', 'role', 'status', 'createdAt'] as const;
 const listUsersSchema = z.strictObject({
-  q: z.string().max(100).optional(),
+  /** Part of the name or e-mail (case-insensitive; pinyin of Chinese names too). */
+  q: z.string().trim().max(100).optional(),
   role: z.enum(ROLES).optional(),
   orgUnitId: idRef.optional(),
   status: z.enum(['active', 'disabled']).optional(),
+  sort: z
+    .enum([...USER_SORTS, ...USER_SORTS.map((k) => `-${k}` as const)] as [string, ...string[]])
+    .default('name'),
+  // Owner pickers take up to 500 active users in one go.
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
 const ORG_KINDS = ['company', 'region', 'team', 'product', 'customer_type', 'other'] as const;
@@ -96,26 +103,30 @@ export function orgRoutes(database: Database): RouteSpec[] {
     defineRoute({
       method: 'GET',
       url: '/api/users',
-      summary: "The tenant's users (names for owner pickers; pinyin search)",
+      summary:
+        "The tenant's users (also the owner pickers): search name or e-mail (pinyin too), filter role, status, org unit, sort, limit/offset with total",
       tags: ['org'],
       query: listUsersSchema,
       handler: async ({ actor, query }) => {
         let q = db.selectFrom('users').where('tenantId', '=', actor.tenantId);
-        if (query.q) q = q.where('searchText', 'like', searchPattern(query.q));
+        if (query.q) q = q.where(containsText('users.searchText', query.q));
         if (query.role) q = q.where('role', '=', query.role);
         if (query.orgUnitId) q = q.where('orgUnitId', '=', query.orgUnitId);
         if (query.status) q = q.where('status', '=', query.status);
+        const desc = query.sort.startsWith('-');
+        const column = query.sort.replace(/^-/, '') as (typeof USER_SORTS)[number];
         const [items, count] = await Promise.all([
           q
             .select([...USER_COLUMNS])
-            .orderBy('name')
-            .orderBy('id')
+            .orderBy(column, desc ? 'desc' : 'asc')
+            .orderBy('id', desc ? 'desc' : 'asc')
             .limit(query.limit)
             .offset(query.offset)
             .execute(),
           q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
         ]);
-        return { items, total: Number(count?.n ?? 0) };
+        const total = Number(count?.n ?? 0);
+        return { items, total, hasMore: query.offset + items.length < total };
       },
     }),
     defineRoute({

@@ -24,7 +24,8 @@ export function paymentRoutes(database: Database): RouteSpec[] {
     defineRoute({
       method: 'GET',
       url: '/api/receipts',
-      summary: 'Receipts (回款记录) the caller can see',
+      summary:
+        'Receipts (回款记录) the caller can see: search reference, note, contract number or customer, filter method, sort, limit/offset with total',
       tags: ['payments'],
       query: listReceiptsQuerySchema,
       handler: async ({ actor, query }) => listReceipts(db, actor, query),

@@ -20,12 +20,20 @@ export const receiptInputSchema = z.strictObject({
 });
 export type ReceiptInput = z.infer<typeof receiptInputSchema>;
 
+export const RECEIPT_SORTS = ['receivedOn', 'amount', 'createdAt'] as const;
 export const listReceiptsQuerySchema = z.strictObject({
   contractId: idRef.optional(),
   accountId: idRef.optional(),
+  /** Part of the bank reference, the note, the contract number or the customer's name. */
+  q: z.string().trim().max(100).optional(),
+  method: z.enum(PAYMENT_METHODS).optional(),
+  sort: z
+    .enum([...RECEIPT_SORTS, ...RECEIPT_SORTS.map((k) => `-${k}` as const)] as [string, ...string[]])
+    .default('-receivedOn'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
+export type ListReceiptsQuery = z.infer<typeof listReceiptsQuerySchema>;
 
 const groupBy = z.enum(['account', 'owner', 'team']).default('account');
 

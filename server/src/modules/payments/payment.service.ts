@@ -4,13 +4,14 @@ import { scopeQuery } from '../../auth/visibility';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { daysBetween, matchReceipts } from '../../domain/payments/receivables';
+import { containsText } from '../../shared/contains-text';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { notify } from '../notifications/notification.service';
 import { refreshContractOrders } from '../orders/order.service';
 import { findPlans, findReceipts } from './payment.repository';
-import type { ReceiptInput } from './payment.schemas';
+import type { ListReceiptsQuery, ReceiptInput } from './payment.schemas';
 import { tenantToday } from './payment-dates';
 
 // Receipts (回款记录) are recorded by finance; the payment plan shows each instalment's
@@ -184,22 +185,53 @@ export async function getPaymentPlan(db: Kysely<DB>, actor: Actor, contractId: s
   return paymentPlanIn(db, actor, contractId, await tenantToday(db, actor.tenantId));
 }
 
-export async function listReceipts(
-  db: Kysely<DB>,
-  actor: Actor,
-  q: { contractId?: string; accountId?: string; limit: number; offset: number },
-) {
-  let query = scopeQuery(db.selectFrom('receipts').selectAll(), actor, 'receipts');
-  if (q.contractId) query = query.where('contractId', '=', q.contractId);
-  if (q.accountId) query = query.where('accountId', '=', q.accountId);
-  const rows = await query
-    .orderBy('receivedOn', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .offset(q.offset)
-    .execute();
+export async function listReceipts(db: Kysely<DB>, actor: Actor, q: ListReceiptsQuery) {
+  let query = scopeQuery(db.selectFrom('receipts'), actor, 'receipts');
+  if (q.contractId) query = query.where('receipts.contractId', '=', q.contractId);
+  if (q.accountId) query = query.where('receipts.accountId', '=', q.accountId);
+  if (q.method) query = query.where('receipts.method', '=', q.method);
+  const text = q.q;
+  if (text)
+    query = query.where((eb) =>
+      eb.or([
+        containsText('receipts.reference', text),
+        containsText('receipts.note', text),
+        eb(
+          'receipts.contractId',
+          'in',
+          eb
+            .selectFrom('contracts')
+            .select('contracts.id')
+            .where('contracts.tenantId', '=', actor.tenantId)
+            .where(containsText('contracts.number', text)),
+        ),
+        eb(
+          'receipts.accountId',
+          'in',
+          eb
+            .selectFrom('accounts')
+            .select('accounts.id')
+            .where('accounts.tenantId', '=', actor.tenantId)
+            .where(containsText('accounts.name', text)),
+        ),
+      ]),
+    );
+  const desc = q.sort.startsWith('-');
+  const column = q.sort.replace(/^-/, '') as 'receivedOn' | 'amount' | 'createdAt';
+  const [rows, count] = await Promise.all([
+    query
+      .selectAll('receipts')
+      .orderBy(`receipts.${column}`, desc ? 'desc' : 'asc')
+      .orderBy('receipts.id', desc ? 'desc' : 'asc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const total = Number(count.n);
   return {
-    items: rows.slice(0, q.limit).map(({ tenantId: _t, ...r }) => r),
-    hasMore: rows.length > q.limit,
+    items: rows.map(({ tenantId: _t, ...r }) => r),
+    total,
+    hasMore: q.offset + rows.length < total,
   };
 }

@@ -2,25 +2,37 @@ import type { z } from 'zod';
 import type { Actor } from '../../auth/actor';
 import { ROLE_POLICIES } from '../../auth/roles';
 import type { Database } from '../../db/database';
+import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { appendAuditEvent } from '../audit/audit.repository';
-import type { priceListInputSchema, priceListItemsInputSchema } from './quote.schemas';
+import type { ListPriceListsQuery, priceListInputSchema, priceListItemsInputSchema } from './quote.schemas';
 
 // Price lists per channel (价格表): everyone reads them, admins and sales ops keep them.
 function assertAdministers(actor: Actor) {
   if (!ROLE_POLICIES[actor.role].administers) throw new AppError('FORBIDDEN');
 }
 
-export async function listPriceLists(database: Database, actor: Actor) {
-  const items = await database.db
-    .selectFrom('priceLists')
-    .selectAll()
-    .where('tenantId', '=', actor.tenantId)
-    .orderBy('name')
-    .execute();
-  return { items };
+export async function listPriceLists(database: Database, actor: Actor, query: ListPriceListsQuery) {
+  let q = database.db.selectFrom('priceLists').where('tenantId', '=', actor.tenantId);
+  if (query.q) q = q.where(containsText('priceLists.name', query.q));
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.channel) q = q.where('channel', '=', query.channel);
+  const desc = query.sort.startsWith('-');
+  const column = query.sort.replace(/^-/, '') as 'name' | 'createdAt' | 'updatedAt';
+  const [items, count] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy(column, desc ? 'desc' : 'asc')
+      .orderBy('id', desc ? 'desc' : 'asc')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const total = Number(count.n);
+  return { items, total, hasMore: query.offset + items.length < total };
 }
 
 export async function createPriceList(

@@ -4,6 +4,7 @@ import { defineRoute, idParamsSchema, type RouteSpec, versionFromIfMatch } from 
 import { createPriceList, listPriceListItems, listPriceLists, setPriceListItems } from './price-list.service';
 import {
   createQuoteInputSchema,
+  listPriceListsQuerySchema,
   listQuotesQuerySchema,
   priceListInputSchema,
   priceListItemsInputSchema,
@@ -115,9 +116,11 @@ export function quoteRoutes(database: Database): RouteSpec[] {
     defineRoute({
       method: 'GET',
       url: '/api/price-lists',
-      summary: 'Price lists (价格表) per channel',
+      summary:
+        'Price lists (价格表) per channel: search the name, filter status and channel, sort, limit/offset with total',
       tags: ['quotes'],
-      handler: async ({ actor }) => listPriceLists(database, actor),
+      query: listPriceListsQuerySchema,
+      handler: async ({ actor, query }) => listPriceLists(database, actor, query),
     }),
     defineRoute({
       method: 'POST',

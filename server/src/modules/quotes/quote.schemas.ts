@@ -68,9 +68,25 @@ export const listQuotesQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
+export const PRICE_LIST_CHANNELS = ['direct', 'online', 'store', 'distributor'] as const;
+const PRICE_LIST_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+export const listPriceListsQuerySchema = z.strictObject({
+  /** Part of the name (case-insensitive). */
+  q: z.string().trim().max(100).optional(),
+  status: z.enum(['active', 'inactive']).optional(),
+  channel: z.enum(PRICE_LIST_CHANNELS).optional(),
+  sort: z
+    .enum([...PRICE_LIST_SORTS, ...PRICE_LIST_SORTS.map((k) => `-${k}` as const)] as [string, ...string[]])
+    .default('name'),
+  // The quote editor's picker takes the whole (small) set in one page.
+  limit: z.coerce.number().int().min(1).max(200).default(200),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+export type ListPriceListsQuery = z.infer<typeof listPriceListsQuerySchema>;
+
 export const priceListInputSchema = z.strictObject({
   name: requiredText(100),
-  channel: z.enum(['direct', 'online', 'store', 'distributor']).nullable().optional(),
+  channel: z.enum(PRICE_LIST_CHANNELS).nullable().optional(),
   currency: z.enum(CURRENCIES).default('CNY'),
   status: z.enum(['active', 'inactive']).default('active'),
 });

@@ -11,10 +11,10 @@ import {
   type QuoteLineInput,
   type QuoteTotals,
 } from '../../domain/quotes/quote-totals';
+import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import { buildSearchText } from '../../shared/search-text';
 import { type ApprovalOutcomeHandler, openApprovalRequest } from '../approvals/approval.service';
 import { appendAuditEvent } from '../audit/audit.repository';
 import type { CreateQuoteInput, ReviseQuoteInput } from './quote.schemas';
@@ -504,29 +504,31 @@ export async function listQuotes(
     offset: number;
   },
 ) {
-  let query = scopeQuery(db.selectFrom('quotes').selectAll(), actor, 'quotes').where(
-    'quotes.deletedAt',
-    'is',
-    null,
-  );
+  let query = scopeQuery(db.selectFrom('quotes'), actor, 'quotes').where('quotes.deletedAt', 'is', null);
   if (q.dealId) query = query.where('dealId', '=', q.dealId);
   if (q.accountId) query = query.where('accountId', '=', q.accountId);
   if (q.status) query = query.where('status', '=', q.status);
-  if (q.q) {
-    const term = `%${buildSearchText([q.q]).trim()}%`;
+  const text = q.q;
+  if (text) {
+    // Number or title, case-insensitively with `%` and `_` taken literally.
     query = query.where((eb) =>
-      eb.or([eb('number', 'like', `%${q.q}%`), eb('title', 'like', `%${q.q}%`), eb('title', 'like', term)]),
+      eb.or([containsText('quotes.number', text), containsText('quotes.title', text)]),
     );
   }
   const desc = q.sort.startsWith('-');
   const column = q.sort.replace(/^-/, '') as 'createdAt' | 'grossAmount' | 'validUntil';
-  const rows = await query
-    .orderBy(column, desc ? 'desc' : 'asc')
-    .orderBy('id', desc ? 'desc' : 'asc')
-    .limit(q.limit + 1)
-    .offset(q.offset)
-    .execute();
-  return { items: rows.slice(0, q.limit).map((r) => quoteDto(actor, r)), hasMore: rows.length > q.limit };
+  const [rows, count] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy(column, desc ? 'desc' : 'asc')
+      .orderBy('id', desc ? 'desc' : 'asc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const total = Number(count.n);
+  return { items: rows.map((r) => quoteDto(actor, r)), total, hasMore: q.offset + rows.length < total };
 }
 
 export async function listQuoteVersions(db: Kysely<DB>, actor: Actor, id: string) {
