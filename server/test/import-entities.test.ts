@@ -46,6 +46,8 @@ describe('import of related records and progress', () => {
   });
 
   beforeAll(async () => {
+    // Batches of 100 rows, so that 250 rows show progress three times.
+    process.env.IMPORT_COMMIT_BATCH = '100';
     database = await openTestDatabase();
     app = await buildTestApp(database);
     org = await makeOrg(database.db);
@@ -56,6 +58,7 @@ describe('import of related records and progress', () => {
     ).toBe(201);
   });
   afterAll(async () => {
+    delete process.env.IMPORT_COMMIT_BATCH;
     await app.close();
     await database.drop();
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_MAX_BYTES, prepareImport } from '../src/modules/import/import.service';
+import { importMaxBytes, prepareImport } from '../src/modules/import/import.service';
 import { commitImport } from '../src/modules/import/import-commit.service';
 import { AppError } from '../src/shared/errors';
 import {
@@ -328,7 +328,9 @@ describe('import', () => {
       writableOwners: 'all' as const,
       via: 'system' as const,
     };
-    const huge = Buffer.alloc(IMPORT_MAX_BYTES + 1, 0x41);
+    const saved = process.env.IMPORT_MAX_BYTES;
+    process.env.IMPORT_MAX_BYTES = String(64 * 1024);
+    const huge = Buffer.alloc(importMaxBytes() + 1, 0x41);
     await expect(
       prepareImport(database, actor, { entity: 'leads', fileName: 'huge.csv', content: huge }),
     ).rejects.toMatchObject({
@@ -347,6 +349,8 @@ describe('import', () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.json().code).toBe('IMPORT_FILE_TOO_LARGE');
+    if (saved === undefined) delete process.env.IMPORT_MAX_BYTES;
+    else process.env.IMPORT_MAX_BYTES = saved;
 
     // Progress is reported batch by batch to whoever runs the commit (the CLI's progress bar).
     const job = await prepareImport(database, actor, {

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { ENCODINGS } from '../modules/import/file-reader';
-import { assertFileSize, prepareImport } from '../modules/import/import.service';
+import { assertFileSize, prepareImportStream } from '../modules/import/import.service';
 import { commitImport } from '../modules/import/import-commit.service';
 import { IMPORTABLE } from '../modules/import/import-fields';
 import { loadPreset, PRESETS } from '../modules/import/presets/presets';
@@ -28,10 +28,10 @@ const importOptionsSchema = z.strictObject({
 /** `[#####.....] 120/500 rows` on stderr, redrawn in place on a terminal. */
 function progressBar(label: string) {
   let last = '';
-  return (done: number, total: number) => {
+  return (done: number, total: number, unit = 'rows') => {
     const width = 30;
-    const filled = total ? Math.round((done / total) * width) : width;
-    const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+    const filled = total ? Math.min(width, Math.round((done / total) * width)) : width;
+    const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${unit}`;
     if (line === last) return;
     last = line;
     process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
@@ -73,19 +73,29 @@ export async function importCommand(
     if (!existsSync(file)) {
       throw new AppError('REFERENCE_NOT_FOUND', { field: 'file', params: { entity: 'record', field: file } });
     }
-    assertFileSize(statSync(file).size); // before reading it
+    const size = statSync(file).size;
+    assertFileSize(size); // before reading it
     const actor = await cliActor(database.db, { tenant: o.tenant, as: o.as });
     // --mapping: a saved mapping's name or id, or a JSON file { "header": "field" }.
     const mappingFromFile =
       o.mapping && existsSync(o.mapping) ? JSON.parse(readFileSync(o.mapping, 'utf8')) : undefined;
-    const job = await prepareImport(database, actor, {
-      entity: o.entity,
-      fileName: file,
-      content: readFileSync(file),
-      encoding: o.encoding,
-      mapping: mappingFromFile,
-      mappingId: mappingFromFile ? undefined : o.mapping,
-    });
+    // The file is streamed from disk: read, checked and stored a batch of rows at a time.
+    const checking = progressBar('check ');
+    const mib = (n: number) => Math.round(n / 1024 / 1024);
+    const job = await prepareImportStream(
+      database,
+      actor,
+      {
+        entity: o.entity,
+        fileName: file,
+        source: createReadStream(file, { highWaterMark: 1024 * 1024 }),
+        size,
+        encoding: o.encoding,
+        mapping: mappingFromFile,
+        mappingId: mappingFromFile ? undefined : o.mapping,
+      },
+      { onProgress: (p) => (size >= 4 * 1024 * 1024 ? checking(mib(p.bytes), mib(size), 'MiB') : undefined) },
+    );
     const mapped = Object.entries(job.mapping)
       .map(([h, f]) => `${h} → ${f ?? '(ignored)'}`)
       .join(', ');

@@ -12,6 +12,7 @@ import * as attachments from './migrations/20261125_0012_attachments';
 import * as targetsReports from './migrations/20261125_0013_targets_reports';
 import * as sopOrders from './migrations/20261205_0020_sop_orders';
 import * as savedViews from './migrations/20261205_0022_saved_views';
+import * as importIndexes from './migrations/20261206_0040_import_indexes';
 import * as weeklyReportBreaches from './migrations/20261206_0060_weekly_report_breaches';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261205_0020_sop_orders': sopOrders,
   '20261205_0022_saved_views': savedViews,
   '20261206_0060_weekly_report_breaches': weeklyReportBreaches,
+  '20261206_0040_import_indexes': importIndexes,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -76,11 +76,17 @@ export function buildOpenApiDocument(specs: RouteSpec[], version: string) {
       },
     };
     if (spec.public) op.security = [];
-    if (spec.body) {
+    const bodySchema = spec.body ?? spec.documentedBody;
+    if (bodySchema) {
       op.requestBody = {
         required: true,
-        content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+        content: { 'application/json': { schema: jsonSchema(bodySchema, 'input') } },
       };
+    }
+    if (spec.rawBodyTypes?.length) {
+      const content = (op.requestBody as { content?: Record<string, unknown> } | undefined)?.content ?? {};
+      for (const type of spec.rawBodyTypes) content[type] = { schema: { type: 'string', format: 'binary' } };
+      op.requestBody = { required: true, content };
     }
     paths[path] ??= {};
     paths[path][spec.method.toLowerCase()] = op;

@@ -28,6 +28,13 @@ export interface RouteSpec<B = any, Q = any, P = any> {
   /** Reachable without signing in (login, health). */
   public?: boolean;
   body?: z.ZodType<B>;
+  /**
+   * A JSON body the handler validates itself (the route also takes raw bodies, `rawBodyTypes`):
+   * documented, not checked before the handler.
+   */
+  documentedBody?: z.ZodType;
+  /** Raw (non-JSON) content types the route accepts as its body, for the document. */
+  rawBodyTypes?: string[];
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   /** Success status and the shape of its body, for the OpenAPI document. */

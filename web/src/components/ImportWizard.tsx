@@ -22,7 +22,7 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../api/client';
+import { ApiError, api, uploadFile } from '../api/client';
 import { downloadFile } from '../downloadFile';
 
 export type ImportEntityPath =
@@ -168,11 +168,13 @@ export interface ImportJob {
   fileName: string;
   format: string;
   encoding: string | null;
-  status: 'validated' | 'running' | 'committed' | 'failed' | 'undone';
+  status: 'validating' | 'invalid' | 'validated' | 'running' | 'committed' | 'failed' | 'undone';
   headers: string[];
   mapping: Record<string, string | null>;
   counts: { total: number; valid: number; rejected: number; skipped: number; created: number };
   progress: { done: number; total: number };
+  /** Reading the file: rows checked and bytes read (of totalBytes). */
+  validation: { rows: number; bytes: number; totalBytes: number | null } | null;
   report: {
     unknownHeaders: string[];
     emptyLines: number;
@@ -182,6 +184,8 @@ export interface ImportJob {
     fuzzyDuplicateCheck?: 'complete' | 'skipped_too_large' | 'not_applicable';
     fuzzyDuplicateMessage?: string | null;
     issuesByField: Record<string, number>;
+    possibleDuplicatesTotal?: number;
+    errorMessage?: string | null;
     undo?: { undone: number; changed: Array<{ rowNo: number; recordId: string }> };
   };
   preview?: RowView[];
@@ -204,13 +208,12 @@ const STATUS_COLOR: Record<string, string> = {
   undone: 'default',
 };
 
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** 1.5 MB, 820 KB: a size for progress lines. */
+export function fmtBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${Math.max(0, Math.round(n / 1024))} KB`;
 }
 
 /** 导入向导: upload, mapping, validation report, commit with progress, rejected rows, undo. */
@@ -238,6 +241,10 @@ export function ImportWizard({
   const [error, setError] = useState<string | null>(null);
   const [saveName, setSaveName] = useState('');
   const [saving, setSaving] = useState(false);
+  /** Bytes sent of the file while it uploads. */
+  const [sent, setSent] = useState<{ loaded: number; total: number } | null>(null);
+  /** The job while the server reads and checks the file. */
+  const [checking, setChecking] = useState<ImportJob | null>(null);
 
   // Fields only an import names (activity, product and payment columns) have their own labels.
   const fieldLabel = (f: string) =>
@@ -250,15 +257,21 @@ export function ImportWizard({
     queryFn: () => api<{ items: SavedMapping[] }>('GET', `/api/import-mappings?entity=${entity}`),
   });
 
-  // Open a job from the history or a notification.
+  // Open a job from the history or a notification (once per job: untilChecked and t only help).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: run once per job
   useEffect(() => {
     if (!initialJobId) return;
     api<ImportJob>('GET', `/api/imports/${initialJobId}`)
-      .then((j) => {
-        setJob(j);
-        setHeaders(j.headers);
-        setMapping(j.mapping);
-        setStep(j.status === 'validated' ? 2 : 3);
+      .then(async (j) => {
+        const ready = j.status === 'validating' ? await untilChecked(j) : j;
+        if (ready.status === 'invalid') {
+          setError(ready.report.errorMessage ?? t('ops.import.jobStatus.invalid'));
+          return;
+        }
+        setJob(ready);
+        setHeaders(ready.headers);
+        setMapping(ready.mapping);
+        setStep(ready.status === 'validated' ? 2 : 3);
       })
       .catch((err) => setError((err as Error).message));
   }, [initialJobId]);
@@ -282,6 +295,22 @@ export function ImportWizard({
     return () => clearInterval(id);
   }, [polling, job, entity, onChanged, queryClient]);
 
+  /** Follows a job the server is still reading until it is checked (or found unreadable). */
+  const untilChecked = async (first: ImportJob): Promise<ImportJob> => {
+    let j = first;
+    setChecking(j);
+    try {
+      while (j.status === 'validating') {
+        await new Promise((r) => setTimeout(r, 500));
+        j = await api<ImportJob>('GET', `/api/imports/${j.id}`);
+        setChecking(j);
+      }
+      return j;
+    } finally {
+      setChecking(null);
+    }
+  };
+
   const upload = async (withMapping?: Record<string, string | null>) => {
     if (!file) {
       setError(t('ops.import.chooseFile'));
@@ -290,15 +319,25 @@ export function ImportWizard({
     setBusy(true);
     setError(null);
     try {
-      const body: Record<string, unknown> = {
-        entity,
-        fileName: file.name,
-        contentBase64: await readBase64(file),
-      };
-      if (encoding) body.encoding = encoding;
-      if (withMapping) body.mapping = withMapping;
-      else if (savedMappingId) body.mappingId = savedMappingId;
-      const j = await api<ImportJob>('POST', '/api/imports', body);
+      // The file goes as it is (no base64), streamed by the server; the answer comes once its
+      // header is read, and the rows are checked after while the progress is polled.
+      const query = new URLSearchParams({ entity, fileName: file.name, wait: 'false' });
+      if (encoding) query.set('encoding', encoding);
+      if (withMapping) query.set('mapping', JSON.stringify(withMapping));
+      else if (savedMappingId) query.set('mappingId', savedMappingId);
+      const type = /\.xlsx$/i.test(file.name) ? XLSX_TYPE : 'text/csv';
+      setSent({ loaded: 0, total: file.size });
+      const started = await uploadFile<ImportJob>(`/api/imports?${query}`, file, type, (loaded, total) =>
+        setSent({ loaded, total }),
+      );
+      setSent(null);
+      onChanged?.();
+      const j = await untilChecked(started);
+      onChanged?.();
+      if (j.status === 'invalid') {
+        setError(j.report.errorMessage ?? t('ops.import.jobStatus.invalid'));
+        return;
+      }
       setJob(j);
       setHeaders(j.headers);
       setMapping(j.mapping);
@@ -316,6 +355,7 @@ export function ImportWizard({
       }
       setError((err as Error).message);
     } finally {
+      setSent(null);
       setBusy(false);
     }
   };
@@ -508,6 +548,39 @@ export function ImportWizard({
           >
             {t('ops.import.check')}
           </Button>
+          {sent && (
+            <div data-testid="import-upload-progress">
+              <Progress
+                percent={sent.total ? Math.floor((sent.loaded / sent.total) * 100) : 0}
+                status="active"
+              />
+              <Typography.Text type="secondary">
+                {t('ops.import.uploading', { done: fmtBytes(sent.loaded), total: fmtBytes(sent.total) })}
+              </Typography.Text>
+            </div>
+          )}
+          {checking && (
+            <div data-testid="import-validate-progress" data-rows={checking.validation?.rows ?? 0}>
+              <Progress
+                percent={
+                  checking.validation?.totalBytes
+                    ? Math.min(
+                        99,
+                        Math.floor((checking.validation.bytes / checking.validation.totalBytes) * 100),
+                      )
+                    : 0
+                }
+                status="active"
+              />
+              <Typography.Text type="secondary">
+                {t('ops.import.validating', {
+                  bytes: fmtBytes(checking.validation?.bytes ?? 0),
+                  total: fmtBytes(checking.validation?.totalBytes ?? 0),
+                  rows: checking.validation?.rows ?? 0,
+                })}
+              </Typography.Text>
+            </div>
+          )}
         </Space>
       )}
 
@@ -628,7 +701,13 @@ export function ImportWizard({
             <Alert
               type="warning"
               showIcon
-              title={t('ops.import.fuzzy')}
+              title={
+                job.report.possibleDuplicatesTotal
+                  ? `${t('ops.import.fuzzy')} · ${t('ops.import.possibleMore', {
+                      count: job.report.possibleDuplicatesTotal - job.report.possibleDuplicates.length,
+                    })}`
+                  : t('ops.import.fuzzy')
+              }
               description={job.report.possibleDuplicates
                 .map((d) =>
                   d.otherRowNo

@@ -43,12 +43,14 @@ export async function findDuplicateCustomers(
         'accounts.ownerId',
         'users.name as ownerName',
       ])
-      .where('accounts.tenantId', '=', tenantId)
       .where('accounts.deletedAt', 'is', null)
+      // The tenant goes into each alternative, so that each one is looked up by its own index
+      // (SQLite's multi-index OR) instead of scanning the tenant's accounts.
       .where((eb) => {
         const ors = [];
-        if (keys.nameNorm) ors.push(eb('accounts.nameNorm', '=', keys.nameNorm));
-        if (keys.creditCode) ors.push(eb('accounts.creditCode', '=', keys.creditCode));
+        const inTenant = eb('accounts.tenantId', '=', tenantId);
+        if (keys.nameNorm) ors.push(eb.and([inTenant, eb('accounts.nameNorm', '=', keys.nameNorm)]));
+        if (keys.creditCode) ors.push(eb.and([inTenant, eb('accounts.creditCode', '=', keys.creditCode)]));
         return eb.or(ors);
       })
       .limit(10)
@@ -81,14 +83,14 @@ export async function findDuplicateCustomers(
         'leads.ownerId',
         'users.name as ownerName',
       ])
-      .where('leads.tenantId', '=', tenantId)
       .where('leads.deletedAt', 'is', null)
       .where('leads.status', 'not in', ['converted', 'disqualified'])
       .where((eb) => {
         const ors = [];
-        if (keys.nameNorm) ors.push(eb('leads.companyNorm', '=', keys.nameNorm));
-        if (keys.creditCode) ors.push(eb('leads.creditCode', '=', keys.creditCode));
-        if (keys.mobile) ors.push(eb('leads.mobile', '=', keys.mobile));
+        const inTenant = eb('leads.tenantId', '=', tenantId);
+        if (keys.nameNorm) ors.push(eb.and([inTenant, eb('leads.companyNorm', '=', keys.nameNorm)]));
+        if (keys.creditCode) ors.push(eb.and([inTenant, eb('leads.creditCode', '=', keys.creditCode)]));
+        if (keys.mobile) ors.push(eb.and([inTenant, eb('leads.mobile', '=', keys.mobile)]));
         return eb.or(ors);
       })
       .limit(10)

@@ -75,7 +75,7 @@ export function decodeText(buf: Buffer, forced?: string): { text: string; encodi
 }
 
 /** NUL and other C0 controls besides tab, line feed, form feed and carriage return. */
-function hasControlCharacters(text: string): boolean {
+export function hasControlCharacters(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) return true;
@@ -83,7 +83,7 @@ function hasControlCharacters(text: string): boolean {
   return false;
 }
 
-function isEmptyRow(cells: string[]): boolean {
+export function isEmptyRow(cells: string[]): boolean {
   return cells.every((c) => !c.trim());
 }
 
@@ -140,7 +140,7 @@ function readCsv(buf: Buffer, forcedEncoding?: string): Table {
 }
 
 /** The cells of a cut-off row as far as they go (its open quote closed), or its whole text. */
-function lenientCells(rest: string, delimiter: string): string[] {
+export function lenientCells(rest: string, delimiter: string): string[] {
   try {
     const [first] = parse(`${rest.replace(/[\r\n]+$/, '')}"`, {
       relax_column_count: true,

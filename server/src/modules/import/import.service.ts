@@ -13,14 +13,18 @@ import {
 } from '../../domain/cleaning/duplicates';
 import { matchHeaders } from '../../domain/cleaning/headers';
 import { normalizeCompanyName } from '../../domain/company-name';
-import { AppError, type FieldIssue } from '../../shared/errors';
+import { AppError, type ErrorCode, type FieldIssue } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import { findDuplicateCustomers } from '../duplicates/duplicate.repository';
-import { readTable, type Table } from './file-reader';
+import { errorMessage } from '../../shared/messages';
+import type { Table } from './file-reader';
 import {
+  deleteJob,
+  deleteRows,
   findActiveUserKeys,
+  findDuplicateCustomersMany,
   findImportedFingerprints,
   findJob,
+  findJobFingerprints,
   findMapping,
   findRows,
   findVisibleAccountNames,
@@ -29,14 +33,24 @@ import {
   type ImportRowRow,
   insertJob,
   insertRows,
+  updateJob,
   upsertMapping,
 } from './import.repository';
 import { IMPORT_SPECS, type ImportSpec, synonymsOf } from './import-fields';
 import { importIssueMessage, importNote } from './import-messages';
 import { type Lookups, mapRow } from './row-mapper';
+import { chunksOf, openTableStream, type TableStream } from './stream-reader';
 
-/** Largest file accepted (bytes); `IMPORT_MAX_BYTES` overrides the default of 20 MiB. */
-export const IMPORT_MAX_BYTES = Number(process.env.IMPORT_MAX_BYTES ?? 20 * 1024 * 1024);
+/**
+ * Largest file accepted (bytes): `IMPORT_MAX_BYTES`, read on every upload, overrides the default
+ * of 512 MiB (a 200 MB CSV is streamed, never held in memory whole).
+ */
+export function importMaxBytes(): number {
+  const v = Number(process.env.IMPORT_MAX_BYTES);
+  return Number.isFinite(v) && v > 0 && process.env.IMPORT_MAX_BYTES ? v : 512 * 1024 * 1024;
+}
+/** The limit when the module was loaded (see importMaxBytes for the current one). */
+export const IMPORT_MAX_BYTES = importMaxBytes();
 /**
  * Fuzzy name matching (blocked: only names sharing their first or last two characters are
  * compared) stays below this many comparisons, in the file and against the database; above it
@@ -57,6 +71,29 @@ export interface PrepareImportInput {
   encoding?: string;
 }
 
+/** A file to import as a stream of chunks (`size` when known beforehand, for progress and the cap). */
+export interface PrepareStreamInput extends Omit<PrepareImportInput, 'content'> {
+  source: AsyncIterable<Buffer>;
+  size?: number;
+}
+
+export interface ValidationProgress {
+  rows: number;
+  bytes: number;
+  totalBytes: number | null;
+}
+
+export interface PrepareOptions {
+  /** Answer once the header is read and the job stored; validate the rows after. */
+  background?: boolean;
+  /** After every batch of rows written (rows so far, bytes read). */
+  onProgress?: (p: ValidationProgress) => void | Promise<void>;
+  /** A background validation that failed (the job is then `invalid`). */
+  onError?: (err: unknown) => void;
+  /** The background validation is over (either way): the source can go. */
+  onSettled?: () => void | Promise<void>;
+}
+
 export interface ImportReport {
   unknownHeaders: string[];
   emptyLines: number;
@@ -70,6 +107,12 @@ export interface ImportReport {
   fuzzyDuplicateCheck: 'complete' | 'skipped_too_large' | 'not_applicable';
   fuzzy?: { inFile: FuzzyCheck; database: FuzzyCheck; budget: number };
   issuesByField: Record<string, number>;
+  /** More possible duplicates than listed: how many in all. */
+  possibleDuplicatesTotal?: number;
+  /** How far reading the file got (while validating) and how far it went. */
+  scan?: ValidationProgress;
+  /** Why a file validated in the background was refused half-way (status `invalid`). */
+  error?: { code: string; field: string | null; params: Record<string, string | number> };
   undo?: { undone: number; changed: Array<{ rowNo: number; recordId: string }> };
 }
 
@@ -90,11 +133,13 @@ export function entitySpec(entity: string): ImportSpec {
   return spec;
 }
 
-export function assertFileSize(size: number): void {
-  if (size > IMPORT_MAX_BYTES) {
+export function assertFileSize(size: number, max = importMaxBytes()): void {
+  if (size > max) {
     throw new AppError('IMPORT_FILE_TOO_LARGE', {
       field: 'file',
-      params: { max: `${Math.round(IMPORT_MAX_BYTES / 1024 / 1024)} MB` },
+      params: {
+        max: max >= 1024 * 1024 ? `${Math.round(max / 1024 / 1024)} MB` : `${Math.ceil(max / 1024)} KB`,
+      },
     });
   }
 }
@@ -114,7 +159,7 @@ async function resolveMapping(
   spec: ImportSpec,
   entity: string,
   headers: string[],
-  input: PrepareImportInput,
+  input: Pick<PrepareImportInput, 'mapping' | 'mappingId'>,
 ): Promise<{ mapping: Record<string, string | null>; unknown: string[] }> {
   const auto = matchHeaders(headers, synonymsOf(spec));
   let given: Record<string, string | null> = {};
@@ -172,221 +217,463 @@ function keysOf(spec: ImportSpec, input: Record<string, unknown>): DuplicateKeys
 }
 
 /**
- * Reads, maps, cleans and validates a file, and stores the job with every row, without creating
- * any record yet: the caller previews the report, then commits.
+ * Reads, maps, cleans and validates a file held in memory, and stores the job with every row,
+ * without creating any record yet: the caller previews the report, then commits. The same
+ * pipeline as `prepareImportStream` (the file is read chunk by chunk from the buffer).
  */
-export async function prepareImport(database: Database, actor: Actor, input: PrepareImportInput) {
+export async function prepareImport(
+  database: Database,
+  actor: Actor,
+  input: PrepareImportInput,
+): Promise<ImportJobView> {
+  assertFileSize(input.content.length);
+  const { content, ...rest } = input;
+  return prepareImportStream(database, actor, { ...rest, source: chunksOf(content), size: content.length });
+}
+
+/**
+ * Reads, maps, cleans and validates a file as a stream of chunks (an upload spooled to disk, a
+ * file the CLI reads), writing the import rows to the database batch by batch while it goes, so
+ * a file of hundreds of megabytes never sits in memory. The header is read first: a file that
+ * cannot be read, has no header or lacks required columns is refused before any job is stored.
+ * Then the job is stored as `validating` and its rows are checked; with `background` the job is
+ * returned at once and its progress (rows and bytes read) is readable with GET /api/imports/:id
+ * until it is `validated` (or `invalid`, with the error, when the file turns out unreadable
+ * further on: its rows are then dropped, nothing is kept half-read).
+ */
+export async function prepareImportStream(
+  database: Database,
+  actor: Actor,
+  input: PrepareStreamInput,
+  opts: PrepareOptions = {},
+): Promise<ImportJobView> {
   const { db } = database;
   const spec = entitySpec(input.entity);
   if (spec.roles && !spec.roles.includes(actor.role)) throw new AppError('FORBIDDEN');
-  assertFileSize(input.content.length);
-  const table = await readTable(input.fileName, input.content, { encoding: input.encoding });
-  const { mapping, unknown } = await resolveMapping(db, actor, spec, input.entity, table.headers, input);
-  const missing = missingColumns(spec, mapping);
-  if (missing.length) {
-    throw new AppError('IMPORT_COLUMNS_MISSING', {
-      field: 'mapping',
-      params: { columns: missing.join(', ') },
-      details: { headers: table.headers, mapping, missing },
-    });
-  }
-  const now = new Date().toISOString();
-  if (input.saveMappingAs) {
-    await upsertMapping(db, {
-      id: newId('imap'),
-      tenantId: actor.tenantId,
-      entity: input.entity,
-      name: input.saveMappingAs,
-      mapping: JSON.stringify(mapping),
-      createdBy: actor.userId,
-      at: now,
-    });
-  }
-  const lookups = await buildLookups(db, actor, spec);
-  const jobId = newId('imp');
-  const mapped = table.rows.map((r) => ({
-    rowNo: r.rowNo,
-    cells: r.cells,
-    ...mapRow(spec, mapping, table.headers, r.cells, lookups),
-  }));
-  if (spec.repeatable) {
-    // Identical rows are separate records (two equal receipts on one day): number the occurrences.
-    const seen = new Map<string, number>();
-    for (const m of mapped) {
-      const n = (seen.get(m.fingerprint) ?? 0) + 1;
-      seen.set(m.fingerprint, n);
-      if (n > 1) m.fingerprint = occurrenceFingerprint(m.fingerprint, n);
+  if (input.size !== undefined) assertFileSize(input.size);
+  const hash = createHash('sha256');
+  const read = { bytes: 0 };
+  const max = importMaxBytes();
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of input.source) {
+      read.bytes += chunk.length;
+      if (read.bytes > max) assertFileSize(read.bytes);
+      hash.update(chunk);
+      yield chunk;
     }
   }
-  for (const fc of table.formulaCells) {
-    if (fc.hasValue) continue;
-    const row = mapped.find((m) => m.rowNo === fc.rowNo);
-    if (row && mapping[fc.column])
-      row.issues.push({ field: mapping[fc.column]!, code: 'formula_without_value' });
+  const table = await openTableStream(input.fileName, counted(), { encoding: input.encoding });
+  const jobId = newId('imp');
+  const now = new Date().toISOString();
+  let mapping: Record<string, string | null>;
+  let unknown: string[];
+  let lookups: Lookups;
+  try {
+    ({ mapping, unknown } = await resolveMapping(db, actor, spec, input.entity, table.headers, input));
+    const missing = missingColumns(spec, mapping);
+    if (missing.length) {
+      throw new AppError('IMPORT_COLUMNS_MISSING', {
+        field: 'mapping',
+        params: { columns: missing.join(', ') },
+        details: { headers: table.headers, mapping, missing },
+      });
+    }
+    if (input.saveMappingAs) {
+      await upsertMapping(db, {
+        id: newId('imap'),
+        tenantId: actor.tenantId,
+        entity: input.entity,
+        name: input.saveMappingAs,
+        mapping: JSON.stringify(mapping),
+        createdBy: actor.userId,
+        at: now,
+      });
+    }
+    lookups = await buildLookups(db, actor, spec);
+    const report: ImportReport = {
+      unknownHeaders: unknown,
+      emptyLines: 0,
+      formulaCells: table.formulaCells,
+      possibleDuplicates: [],
+      fuzzyDuplicateCheck: 'not_applicable',
+      issuesByField: {},
+      scan: { rows: 0, bytes: read.bytes, totalBytes: input.size ?? null },
+    };
+    await insertJob(db, {
+      id: jobId,
+      tenantId: actor.tenantId,
+      entity: input.entity,
+      fileName: input.fileName,
+      fileHash: '',
+      fileSize: input.size ?? 0,
+      format: table.format,
+      encoding: table.encoding,
+      status: 'validating',
+      headers: JSON.stringify(table.headers),
+      mapping: JSON.stringify(mapping),
+      totalRows: 0,
+      validRows: 0,
+      rejectedRows: 0,
+      skippedRows: 0,
+      createdRows: 0,
+      doneRows: 0,
+      report: JSON.stringify(report),
+      createdBy: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+      committedAt: null,
+      undoneAt: null,
+    });
+  } catch (err) {
+    await table.rows.return(undefined);
+    throw err;
   }
+  const work = validateRows(database, actor, spec, {
+    jobId,
+    table,
+    mapping,
+    unknown,
+    lookups,
+    read,
+    totalBytes: input.size ?? null,
+    hash: () => hash.digest('hex'),
+    onProgress: opts.onProgress,
+  });
+  if (opts.background) {
+    work
+      .catch(async (err) => {
+        opts.onError?.(err);
+        await failValidation(db, jobId, err, actor).catch(() => undefined);
+      })
+      .finally(() => opts.onSettled?.());
+    return jobView(db, actor, await loadJobOrThrow(db, actor, jobId));
+  }
+  try {
+    await work;
+  } catch (err) {
+    // Nothing of a file refused half-way is kept: its rows and its job go.
+    await db.transaction().execute(async (trx) => {
+      await deleteJob(trx, jobId);
+    });
+    throw err;
+  }
+  return jobView(db, actor, await loadJobOrThrow(db, actor, jobId));
+}
+
+/** A job whose file proved unreadable half-way in the background: `invalid`, the error kept, the rows dropped. */
+async function failValidation(db: Kysely<DB>, jobId: string, err: unknown, actor: Actor) {
+  const e =
+    err instanceof AppError
+      ? err
+      : new AppError('IMPORT_FILE_UNREADABLE', {
+          field: 'file',
+          params: { reason: err instanceof Error ? err.message.slice(0, 200) : 'error' },
+        });
+  await db.transaction().execute(async (trx) => {
+    await deleteRows(trx, jobId);
+    const job = await findJob(trx, actor.tenantId, jobId);
+    const report = job ? (JSON.parse(job.report) as ImportReport) : ({} as ImportReport);
+    report.error = { code: e.code, field: e.field ?? null, params: stringParams(e.params) };
+    await updateJob(trx, jobId, {
+      status: 'invalid',
+      totalRows: 0,
+      validRows: 0,
+      rejectedRows: 0,
+      skippedRows: 0,
+      report: JSON.stringify(report),
+      updatedAt: new Date().toISOString(),
+    });
+  });
+}
+
+function stringParams(params: Record<string, unknown>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params ?? {})) out[k] = typeof v === 'number' ? v : String(v ?? '');
+  return out;
+}
+
+/** Rows validated and written per transaction while a file is read. */
+const VALIDATE_BATCH = 1000;
+/** Possible (fuzzy) duplicates listed in a report; the rest are only counted. */
+const POSSIBLE_DUPLICATES_SHOWN = 1000;
+
+interface ValidateContext {
+  jobId: string;
+  table: TableStream;
+  mapping: Record<string, string | null>;
+  unknown: string[];
+  lookups: Lookups;
+  read: { bytes: number };
+  totalBytes: number | null;
+  hash: () => string;
+  onProgress?: PrepareOptions['onProgress'];
+}
+
+interface PendingRow {
+  rowNo: number;
+  cells: string[];
+  cutOff?: { reason: string };
+  input: Record<string, unknown>;
+  issues: FieldIssue[];
+  fingerprint: string;
+  status?: 'skipped';
+}
+
+async function validateRows(database: Database, actor: Actor, spec: ImportSpec, c: ValidateContext) {
+  const { db } = database;
+  const { table, mapping, jobId } = c;
+  const dup = spec.keys ? await DuplicateState.create(db, actor, spec) : undefined;
+  const occurrences = new Map<string, number>();
+  const issuesByField: Record<string, number> = {};
+  const counts = { total: 0, valid: 0, rejected: 0, skipped: 0 };
+  let batch: PendingRow[] = [];
+
+  const flush = async () => {
+    if (!batch.length) return;
+    const fingerprints = batch.map((m) => m.fingerprint);
+    const imported = await findImportedFingerprints(db, actor.tenantId, spec.entity, fingerprints);
+    // Rows of this file seen before: asked of the rows already written (an index lookup), not
+    // kept in memory, so that millions of rows do not hold millions of fingerprints.
+    const inFile = await findJobFingerprints(db, actor.tenantId, spec.entity, jobId, fingerprints);
+    for (const m of batch) {
+      if (m.cutOff) continue;
+      if (imported.has(m.fingerprint) || inFile.has(m.fingerprint)) m.status = 'skipped';
+      inFile.add(m.fingerprint);
+    }
+    if (dup) await dup.check(batch);
+    const rows: ImportRowRow[] = batch.map((m) => {
+      if (m.cutOff) {
+        // The row where a cut-off file stops: rejected with its text (only the cut is reported:
+        // what else is wrong with it follows from the cut), the rows before it kept.
+        m.issues = [{ field: 'row', code: 'row_cut_off', params: { row: m.rowNo, reason: m.cutOff.reason } }];
+        m.status = undefined;
+      }
+      const s = m.status ?? (m.issues.length ? 'rejected' : 'valid');
+      counts[s]++;
+      counts.total++;
+      if (s === 'rejected')
+        for (const iss of m.issues) issuesByField[iss.field] = (issuesByField[iss.field] ?? 0) + 1;
+      return {
+        id: newId('impr'),
+        tenantId: actor.tenantId,
+        jobId,
+        entity: spec.entity,
+        rowNo: m.rowNo,
+        fingerprint: m.fingerprint,
+        status: s,
+        raw: JSON.stringify(m.cells),
+        input: JSON.stringify(m.input),
+        errors: m.issues.length ? JSON.stringify(m.issues) : null,
+        recordId: null,
+        recordVersion: null,
+      };
+    });
+    batch = [];
+    const scan = { rows: counts.total, bytes: c.read.bytes, totalBytes: c.totalBytes };
+    await db.transaction().execute(async (trx) => {
+      await insertRows(trx, rows);
+      await updateJob(trx, jobId, {
+        totalRows: counts.total,
+        validRows: counts.valid,
+        rejectedRows: counts.rejected,
+        skippedRows: counts.skipped,
+        doneRows: counts.total,
+        report: JSON.stringify({ ...progressReport(c), scan }),
+        updatedAt: new Date().toISOString(),
+      });
+    });
+    await c.onProgress?.(scan);
+  };
+
+  for await (const r of table.rows) {
+    const m: PendingRow = {
+      rowNo: r.rowNo,
+      cells: r.cells,
+      cutOff: r.cutOff,
+      ...mapRow(spec, mapping, table.headers, r.cells, c.lookups),
+    };
+    if (spec.repeatable) {
+      // Identical rows are separate records (two equal receipts on one day): number the occurrences.
+      const n = (occurrences.get(m.fingerprint) ?? 0) + 1;
+      occurrences.set(m.fingerprint, n);
+      if (n > 1) m.fingerprint = occurrenceFingerprint(m.fingerprint, n);
+    }
+    for (const column of r.formulasWithoutValue ?? []) {
+      if (mapping[column]) m.issues.push({ field: mapping[column]!, code: 'formula_without_value' });
+    }
+    batch.push(m);
+    if (batch.length >= VALIDATE_BATCH) await flush();
+  }
+  await flush();
+
   const report: ImportReport = {
-    unknownHeaders: unknown,
-    emptyLines: table.emptyLines,
-    formulaCells: table.formulaCells,
+    ...progressReport(c),
+    emptyLines: table.emptyLines(),
+    issuesByField,
+    scan: { rows: counts.total, bytes: c.read.bytes, totalBytes: c.read.bytes },
+  };
+  if (dup) dup.finish(report);
+  const updatedAt = new Date().toISOString();
+  await updateJob(db, jobId, {
+    status: 'validated',
+    fileHash: c.hash(),
+    fileSize: c.read.bytes,
+    totalRows: counts.total,
+    validRows: counts.valid,
+    rejectedRows: counts.rejected,
+    skippedRows: counts.skipped,
+    doneRows: 0,
+    report: JSON.stringify(report),
+    updatedAt,
+  });
+}
+
+function progressReport(c: ValidateContext): ImportReport {
+  return {
+    unknownHeaders: c.unknown,
+    emptyLines: 0,
+    formulaCells: c.table.formulaCells,
     possibleDuplicates: [],
     fuzzyDuplicateCheck: 'not_applicable',
     issuesByField: {},
   };
-
-  const imported = await findImportedFingerprints(
-    db,
-    actor.tenantId,
-    spec.entity,
-    mapped.map((m) => m.fingerprint),
-  );
-  const status = new Map<number, string>();
-  const seenFingerprint = new Set<string>();
-  for (const [i, m] of mapped.entries()) {
-    if (imported.has(m.fingerprint) || seenFingerprint.has(m.fingerprint)) status.set(i, 'skipped');
-    seenFingerprint.add(m.fingerprint);
-  }
-  await findDuplicates(db, actor, spec, mapped, status, report);
-  for (const [i, r] of table.rows.entries()) {
-    // The row where a cut-off file stops: rejected with its text (only the cut is reported:
-    // what else is wrong with it follows from the cut), the rows before it kept.
-    if (!r.cutOff) continue;
-    mapped[i]!.issues = [
-      { field: 'row', code: 'row_cut_off', params: { row: r.rowNo, reason: r.cutOff.reason } },
-    ];
-    status.delete(i);
-    report.possibleDuplicates = report.possibleDuplicates.filter((d) => d.rowNo !== r.rowNo);
-  }
-  const rows: ImportRowRow[] = mapped.map((m, i) => {
-    const s = status.get(i) ?? (m.issues.length ? 'rejected' : 'valid');
-    if (s === 'rejected')
-      for (const iss of m.issues)
-        report.issuesByField[iss.field] = (report.issuesByField[iss.field] ?? 0) + 1;
-    return {
-      id: newId('impr'),
-      tenantId: actor.tenantId,
-      jobId,
-      entity: spec.entity,
-      rowNo: m.rowNo,
-      fingerprint: m.fingerprint,
-      status: s,
-      raw: JSON.stringify(m.cells),
-      input: JSON.stringify(m.input),
-      errors: m.issues.length ? JSON.stringify(m.issues) : null,
-      recordId: null,
-      recordVersion: null,
-    };
-  });
-  const count = (s: string) => rows.filter((r) => r.status === s).length;
-  const job: ImportJobRow = {
-    id: jobId,
-    tenantId: actor.tenantId,
-    entity: input.entity,
-    fileName: input.fileName,
-    fileHash: createHash('sha256').update(input.content).digest('hex'),
-    fileSize: input.content.length,
-    format: table.format,
-    encoding: table.encoding,
-    status: 'validated',
-    headers: JSON.stringify(table.headers),
-    mapping: JSON.stringify(mapping),
-    totalRows: rows.length,
-    validRows: count('valid'),
-    rejectedRows: count('rejected'),
-    skippedRows: count('skipped'),
-    createdRows: 0,
-    doneRows: 0,
-    report: JSON.stringify(report),
-    createdBy: actor.userId,
-    createdAt: now,
-    updatedAt: now,
-    committedAt: null,
-    undoneAt: null,
-  };
-  await db.transaction().execute(async (trx) => {
-    await insertJob(trx, job);
-    await insertRows(trx, rows);
-  });
-  return jobView(db, actor, job);
 }
 
-/** Exact key duplicates inside the file and against existing customers reject a row; fuzzy names only warn. */
-async function findDuplicates(
-  db: Kysely<DB>,
-  actor: Actor,
-  spec: ImportSpec,
-  mapped: Array<{ rowNo: number; input: Record<string, unknown>; issues: FieldIssue[] }>,
-  status: Map<number, string>,
-  report: ImportReport,
-) {
-  if (!spec.keys) return;
-  const candidates = mapped
-    .map((m, i) => ({ i, keys: keysOf(spec, m.input) }))
-    .filter((c) => status.get(c.i) !== 'skipped');
-  const budget = fuzzyBudget();
-  const { pairs, fuzzy: inFile } = findDuplicatesInFile(
-    candidates.map((c) => c.keys),
-    { budget },
-  );
-  for (const p of pairs) {
-    const a = candidates[p.first]!;
-    const b = candidates[p.second]!;
-    if (p.on === 'fuzzyName') {
-      report.possibleDuplicates.push({
-        rowNo: mapped[b.i]!.rowNo,
-        otherRowNo: mapped[a.i]!.rowNo,
-        score: round(p.score),
-      });
-      continue;
-    }
-    const field = p.on === 'name' ? (spec.keys.name ?? 'name') : (spec.keys[p.on] ?? p.on);
-    mapped[b.i]!.issues.push({ field, code: 'duplicate_in_file', params: { row: mapped[a.i]!.rowNo } });
-  }
-  // Against the database: the same 查重 the API applies on create, and fuzzy names as warnings.
-  const existing =
-    spec.entity === 'account' || spec.entity === 'lead'
-      ? await db
-          .selectFrom('accounts')
-          .select(['id', 'nameNorm'])
-          .where('tenantId', '=', actor.tenantId)
-          .where('deletedAt', 'is', null)
-          .execute()
-      : [];
-  const index = new FuzzyNameIndex(existing);
-  const names = candidates.flatMap((c) => (c.keys.name ? [c.keys.name] : []));
-  const dbComparisons = spec.keys.name ? index.comparisonsFor(names) : 0;
-  const database: FuzzyCheck = {
-    status: dbComparisons > budget ? 'skipped_too_large' : 'complete',
-    comparisons: dbComparisons,
+/**
+ * Duplicate checks over a file read in batches: exact keys inside the file (maps of normalised
+ * keys to the first row holding them), exact 查重 against the database (one query per batch and
+ * table, the same rules as the API's create), fuzzy names against the database per row (within
+ * the comparison budget) and fuzzy names inside the file once the whole file is read.
+ */
+class DuplicateState {
+  private readonly firstAt = {
+    creditCode: new Map<string, number>(),
+    mobile: new Map<string, number>(),
+    email: new Map<string, number>(),
   };
-  if (spec.keys.name) {
-    report.fuzzy = { inFile, database, budget };
-    report.fuzzyDuplicateCheck =
-      inFile.status === 'complete' && database.status === 'complete' ? 'complete' : 'skipped_too_large';
+  /** Distinct normalised names → the first row with each (in file order). */
+  private readonly names = new Map<string, number>();
+  private readonly dbFuzzy: ImportReport['possibleDuplicates'] = [];
+  private dbFuzzyCount = 0;
+  private dbComparisons = 0;
+  private readonly budget = fuzzyBudget();
+
+  private constructor(
+    private readonly db: Kysely<DB>,
+    private readonly actor: Actor,
+    private readonly spec: ImportSpec & { keys: NonNullable<ImportSpec['keys']> },
+    private readonly index: FuzzyNameIndex,
+  ) {}
+
+  static async create(db: Kysely<DB>, actor: Actor, spec: ImportSpec): Promise<DuplicateState> {
+    const existing =
+      spec.entity === 'account' || spec.entity === 'lead'
+        ? await db
+            .selectFrom('accounts')
+            .select(['id', 'nameNorm'])
+            .where('tenantId', '=', actor.tenantId)
+            .where('deletedAt', 'is', null)
+            .execute()
+        : [];
+    return new DuplicateState(
+      db,
+      actor,
+      spec as ImportSpec & { keys: NonNullable<ImportSpec['keys']> },
+      new FuzzyNameIndex(existing),
+    );
   }
-  const fuzzyOk = database.status === 'complete';
-  for (const c of candidates) {
-    const m = mapped[c.i]!;
-    if (m.issues.length) continue;
-    const nameNorm = c.keys.name ? normalizeCompanyName(c.keys.name) : null;
-    const matches = await findDuplicateCustomers(db, actor.tenantId, {
-      nameNorm,
-      mobile: c.keys.mobile,
-      creditCode: c.keys.creditCode,
-    });
-    const first = matches[0];
-    if (first) {
-      const field = first.matchedOn === 'name' ? (spec.keys.name ?? 'name') : first.matchedOn;
-      m.issues.push({
-        field,
-        code: 'duplicate_customer',
-        params: { name: first.name, owner: first.ownerName ?? '—' },
-      });
-      continue;
+
+  async check(batch: PendingRow[]): Promise<void> {
+    const { spec } = this;
+    const candidates = batch
+      .filter((m) => m.status !== 'skipped' && !m.cutOff)
+      .map((m) => ({ m, keys: keysOf(spec, m.input) }));
+    for (const { m, keys } of candidates) {
+      // The first row holding each key; a later row sharing one is a duplicate of it.
+      const hits: Array<{ field: string; row: number }> = [];
+      const seen = new Set<number>();
+      const hit = (field: string, at: number) => {
+        if (seen.has(at)) return;
+        seen.add(at);
+        hits.push({ field, row: at });
+      };
+      for (const key of ['creditCode', 'mobile', 'email'] as const) {
+        const v = keys[key];
+        if (!v) continue;
+        const at = this.firstAt[key].get(v);
+        if (at === undefined) this.firstAt[key].set(v, m.rowNo);
+        else hit(spec.keys[key] ?? key, at);
+      }
+      const norm = keys.name ? normalizeCompanyName(keys.name) : '';
+      if (norm) {
+        const at = this.names.get(norm);
+        if (at === undefined) this.names.set(norm, m.rowNo);
+        else hit(spec.keys.name ?? 'name', at);
+      }
+      hits.sort((a, b) => a.row - b.row);
+      for (const h of hits)
+        m.issues.push({ field: h.field, code: 'duplicate_in_file', params: { row: h.row } });
+      if (keys.name) this.dbComparisons += this.index.candidates(keys.name).length;
     }
-    if (fuzzyOk && c.keys.name) {
-      const best = index.best(c.keys.name);
-      if (best)
-        report.possibleDuplicates.push({ rowNo: m.rowNo, existingId: best.id, score: round(best.score) });
+    // Against the database: the same 查重 the API applies on create, and fuzzy names as warnings.
+    const clean = candidates.filter((c) => !c.m.issues.length);
+    const matches = await findDuplicateCustomersMany(
+      this.db,
+      this.actor.tenantId,
+      clean.map((c) => ({
+        nameNorm: c.keys.name ? normalizeCompanyName(c.keys.name) : null,
+        mobile: c.keys.mobile,
+        creditCode: c.keys.creditCode,
+      })),
+    );
+    clean.forEach(({ m, keys }, i) => {
+      const first = matches[i];
+      if (first) {
+        const field = first.matchedOn === 'name' ? (spec.keys.name ?? 'name') : first.matchedOn;
+        m.issues.push({
+          field,
+          code: 'duplicate_customer',
+          params: { name: first.name, owner: first.ownerName ?? '—' },
+        });
+        return;
+      }
+      if (keys.name && this.dbComparisons <= this.budget) {
+        const best = this.index.best(keys.name);
+        if (best) {
+          this.dbFuzzyCount++;
+          if (this.dbFuzzy.length < POSSIBLE_DUPLICATES_SHOWN)
+            this.dbFuzzy.push({ rowNo: m.rowNo, existingId: best.id, score: round(best.score) });
+        }
+      }
+    });
+  }
+
+  /** Fuzzy names inside the file (all names known now) and the report of the checks. */
+  finish(report: ImportReport): void {
+    const distinct = [...this.names.entries()];
+    const { pairs, fuzzy: inFile } = findDuplicatesInFile(
+      distinct.map(([name]) => ({ name })),
+      { budget: this.budget },
+    );
+    const inFileFuzzy = pairs
+      .filter((p) => p.on === 'fuzzyName')
+      .map((p) => ({
+        rowNo: distinct[p.second]![1],
+        otherRowNo: distinct[p.first]![1],
+        score: round(p.score),
+      }));
+    const database: FuzzyCheck = {
+      status: this.dbComparisons > this.budget ? 'skipped_too_large' : 'complete',
+      comparisons: this.dbComparisons,
+    };
+    const all = [...inFileFuzzy, ...(database.status === 'complete' ? this.dbFuzzy : [])];
+    report.possibleDuplicates = all.slice(0, POSSIBLE_DUPLICATES_SHOWN);
+    const total = inFileFuzzy.length + (database.status === 'complete' ? this.dbFuzzyCount : 0);
+    if (total > report.possibleDuplicates.length) report.possibleDuplicatesTotal = total;
+    if (this.spec.keys.name) {
+      report.fuzzy = { inFile, database, budget: this.budget };
+      report.fuzzyDuplicateCheck =
+        inFile.status === 'complete' && database.status === 'complete' ? 'complete' : 'skipped_too_large';
     }
   }
 }
@@ -420,17 +707,9 @@ export function localiseIssues(raw: string | null, actor: Actor, labels = new Ma
   }));
 }
 
-export async function jobView(db: Kysely<DB>, actor: Actor, job: ImportJobRow) {
-  const preview = await findRows(db, job.id, { limit: 20 });
-  const rejected = await findRows(db, job.id, { status: ['rejected'], limit: 50 });
-  const labels = headerLabels(job);
-  const rowView = (r: ImportRowRow) => ({
-    rowNo: r.rowNo,
-    status: r.status,
-    input: r.input ? JSON.parse(r.input) : null,
-    errors: localiseIssues(r.errors, actor, labels),
-    recordId: r.recordId,
-  });
+/** A job without its rows (status, counts, progress, report): what the history lists. */
+export function jobSummary(actor: Actor, job: ImportJobRow) {
+  const report = JSON.parse(job.report) as ImportReport;
   return {
     id: job.id,
     entity: job.entity,
@@ -450,13 +729,36 @@ export async function jobView(db: Kysely<DB>, actor: Actor, job: ImportJobRow) {
       created: job.createdRows,
     },
     progress: { done: job.doneRows, total: job.validRows },
-    report: reportView(JSON.parse(job.report) as ImportReport, actor),
-    preview: preview.map(rowView),
-    rejected: rejected.map(rowView),
+    /** Reading the file: rows checked and bytes read so far (of totalBytes, when known). */
+    validation: report.scan ?? null,
+    report: reportView(report, actor),
     createdBy: job.createdBy,
     createdAt: job.createdAt,
     committedAt: job.committedAt,
     undoneAt: job.undoneAt,
+  };
+}
+
+export async function jobView(db: Kysely<DB>, actor: Actor, job: ImportJobRow) {
+  const preview = await findRows(db, job.id, { limit: 20 });
+  const rejected = await findRows(db, job.id, { status: ['rejected'], limit: 50 });
+  const labels = headerLabels(job);
+  const rowView = (r: ImportRowRow) => ({
+    rowNo: r.rowNo,
+    status: r.status,
+    input: r.input ? JSON.parse(r.input) : null,
+    errors: localiseIssues(r.errors, actor, labels),
+    recordId: r.recordId,
+  });
+  const { createdBy, createdAt, committedAt, undoneAt, ...head } = jobSummary(actor, job);
+  return {
+    ...head,
+    preview: preview.map(rowView),
+    rejected: rejected.map(rowView),
+    createdBy,
+    createdAt,
+    committedAt,
+    undoneAt,
   };
 }
 
@@ -478,7 +780,14 @@ function reportView(report: ImportReport, actor: Actor) {
             { comparisons: Math.max(f.inFile.comparisons, f.database.comparisons), budget: f.budget },
             actor.locale,
           );
-  return { ...report, fuzzyDuplicateCheck: check, fuzzyDuplicateMessage };
+  const errorMessageText = report.error
+    ? errorMessage(
+        report.error.code as ErrorCode,
+        { ...report.error.params, field: report.error.field ?? '' },
+        actor.locale,
+      )
+    : null;
+  return { ...report, fuzzyDuplicateCheck: check, fuzzyDuplicateMessage, errorMessage: errorMessageText };
 }
 
 export type ImportJobView = Awaited<ReturnType<typeof jobView>>;

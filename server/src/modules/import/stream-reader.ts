@@ -1,0 +1,403 @@
+import { Parser } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { AppError } from '../../shared/errors';
+import { hasControlCharacters, isEmptyRow, lenientCells, readTable, type Table } from './file-reader';
+
+// Reads an uploaded file as a stream of rows, so that a file of hundreds of megabytes is never
+// held in memory whole. CSV is decoded and parsed chunk by chunk (the encoding is detected from
+// the first bytes: a BOM, else UTF-8 when the first non-ASCII bytes are valid UTF-8, else
+// GB18030); XLSX workbooks are zip archives whose parts come in no fixed order, so they are read
+// whole, under a cap of their own (`IMPORT_XLSX_MAX_BYTES`, default 64 MiB).
+
+export interface StreamRow {
+  /** 1-based record number in the file (the header and empty lines count). */
+  rowNo: number;
+  cells: string[];
+  /** The row where a cut-off file stops. */
+  cutOff?: { reason: string };
+  /** Columns of this row whose formula had no computed value (XLSX). */
+  formulasWithoutValue?: string[];
+}
+
+export interface TableStream {
+  format: Table['format'];
+  encoding: string | null;
+  headers: string[];
+  /** The data rows after the header (empty lines left out); read once. */
+  rows: AsyncGenerator<StreamRow>;
+  /** Empty lines after the header, known once the rows are read. */
+  emptyLines(): number;
+  /** XLSX formula cells (whole workbook); empty for CSV. */
+  formulaCells: Table['formulaCells'];
+}
+
+const MiB = 1024 * 1024;
+
+/** Largest XLSX file read (it is read whole); `IMPORT_XLSX_MAX_BYTES` overrides 64 MiB. */
+export function xlsxMaxBytes(): number {
+  const v = Number(process.env.IMPORT_XLSX_MAX_BYTES);
+  return Number.isFinite(v) && v > 0 ? v : 64 * MiB;
+}
+
+/** The bytes of an async source, with the first few looked at before the rest is read. */
+class Peeked {
+  private readonly it: AsyncIterator<Buffer>;
+  head: Buffer[] = [];
+  headBytes = 0;
+  ended = false;
+  constructor(source: AsyncIterable<Buffer>) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+  async more(): Promise<boolean> {
+    if (this.ended) return false;
+    const next = await this.it.next();
+    if (next.done) {
+      this.ended = true;
+      return false;
+    }
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    return true;
+  }
+  /** Reads on until at least `n` bytes are in the head (or the source ends). */
+  async fill(n: number): Promise<Buffer> {
+    while (this.headBytes < n && (await this.more()));
+    return Buffer.concat(this.head);
+  }
+  async *all(): AsyncGenerator<Buffer> {
+    const head = this.head;
+    this.head = [];
+    yield* head;
+    for (;;) {
+      if (this.ended) return;
+      const next = await this.it.next();
+      if (next.done) return;
+      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    }
+  }
+}
+
+function isZip(buf: Buffer): boolean {
+  return buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
+}
+
+const unreadable = (reason: string, cause?: unknown) =>
+  new AppError('IMPORT_FILE_UNREADABLE', { field: 'file', params: { reason }, cause });
+const badEncoding = (encoding: string) =>
+  new AppError('IMPORT_ENCODING_INVALID', { field: 'encoding', params: { encoding } });
+
+export async function openTableStream(
+  fileName: string,
+  source: AsyncIterable<Buffer>,
+  opts: { encoding?: string } = {},
+): Promise<TableStream> {
+  const peek = new Peeked(source);
+  const first = await peek.fill(4);
+  if (!first.length) throw unreadable('empty file');
+  if (isZip(first) || /\.xlsx$/i.test(fileName)) return openXlsx(fileName, peek);
+  return openCsv(peek, opts.encoding?.toLowerCase());
+}
+
+async function openXlsx(fileName: string, peek: Peeked): Promise<TableStream> {
+  const max = xlsxMaxBytes();
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of peek.all()) {
+    size += chunk.length;
+    if (size > max) {
+      throw new AppError('IMPORT_FILE_TOO_LARGE', {
+        field: 'file',
+        params: { max: `${Math.round(max / MiB)} MB (XLSX; save larger sheets as CSV)` },
+      });
+    }
+    parts.push(chunk);
+  }
+  const table = await readTable(fileName, Buffer.concat(parts));
+  parts.length = 0;
+  const missing = new Map<number, string[]>();
+  for (const fc of table.formulaCells) {
+    if (fc.hasValue) continue;
+    missing.set(fc.rowNo, [...(missing.get(fc.rowNo) ?? []), fc.column]);
+  }
+  async function* rows(): AsyncGenerator<StreamRow> {
+    for (const r of table.rows) {
+      const cols = missing.get(r.rowNo);
+      yield cols ? { ...r, formulasWithoutValue: cols } : r;
+    }
+  }
+  return {
+    format: 'xlsx',
+    encoding: null,
+    headers: table.headers,
+    rows: rows(),
+    emptyLines: () => table.emptyLines,
+    formulaCells: table.formulaCells,
+  };
+}
+
+/** Detects the encoding from the first bytes: BOM, else UTF-8 when its first non-ASCII bytes are valid. */
+async function detectEncoding(
+  peek: Peeked,
+  forced?: string,
+): Promise<{ encoding: string; skip: number; detected: boolean }> {
+  const head = await peek.fill(4);
+  if (!forced) {
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf)
+      return { encoding: 'utf-8', skip: 3, detected: false };
+    if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', skip: 2, detected: false };
+    if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', skip: 2, detected: false };
+  } else {
+    if (forced !== 'utf-8' && !iconv.encodingExists(forced)) throw badEncoding(forced);
+    return { encoding: forced, skip: 0, detected: false };
+  }
+  // Read on until some non-ASCII text has been seen (64 KiB past it), or 4 MiB of plain ASCII.
+  let nonAsciiAt = -1;
+  let scanned = 0;
+  for (;;) {
+    const buf = Buffer.concat(peek.head);
+    if (nonAsciiAt < 0) {
+      for (let i = scanned; i < buf.length; i++) {
+        if (buf[i]! >= 0x80) {
+          nonAsciiAt = i;
+          break;
+        }
+      }
+      scanned = buf.length;
+    }
+    const enough = nonAsciiAt >= 0 ? buf.length >= nonAsciiAt + 64 * 1024 : buf.length >= 4 * MiB;
+    if (enough || !(await peek.more())) {
+      if (nonAsciiAt < 0) return { encoding: 'utf-8', skip: 0, detected: true };
+      try {
+        // stream: true leaves a character cut at the end of the sample undecided, not wrong.
+        new TextDecoder('utf-8', { fatal: true }).decode(buf, { stream: !peek.ended });
+        return { encoding: 'utf-8', skip: 0, detected: true };
+      } catch {
+        return { encoding: 'gb18030', skip: 0, detected: true };
+      }
+    }
+  }
+}
+
+/** The push parser inside csv-parse's stream (`Parser#api`, csv-parse 6): parse(bytes, end, push, close) → error. */
+interface PushParser {
+  parse(
+    buf: Buffer | undefined,
+    end: boolean,
+    push: (r: { record: string[]; info: { bytes: number } }) => void,
+    close: () => void,
+  ): unknown;
+}
+
+interface Decoder {
+  write(buf: Buffer): string;
+  end(): string;
+}
+
+function decoderFor(encoding: string, state: { cutInCharacter: boolean }): Decoder {
+  if (encoding === 'utf-8') {
+    const d = new TextDecoder('utf-8', { fatal: true });
+    return {
+      write: (buf) => {
+        try {
+          return d.decode(buf, { stream: true });
+        } catch {
+          throw badEncoding(encoding);
+        }
+      },
+      end: () => {
+        try {
+          return d.decode();
+        } catch {
+          // The last bytes begin a character that never ends: the file was cut there.
+          state.cutInCharacter = true;
+          return '';
+        }
+      },
+    };
+  }
+  const d = iconv.getDecoder(encoding);
+  return { write: (buf) => d.write(buf), end: () => d.end() ?? '' };
+}
+
+/** Comma unless the header line has more semicolons or tabs (European Excel, TSV). */
+function guessDelimiter(firstLine: string): string {
+  const counts = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length - 1] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0]![1] > 0 ? counts[0]![0] : ',';
+}
+
+async function openCsv(peek: Peeked, forced?: string): Promise<TableStream> {
+  const { encoding, skip } = await detectEncoding(peek, forced);
+  const state = { cutInCharacter: false };
+  const decoder = decoderFor(encoding, state);
+  // The decoded text as UTF-8 bytes not yet parsed into a record: what a cut-off file has left.
+  const tail: Buffer[] = [];
+  let tailStart = 0;
+  let consumed = 0;
+  let newlines = 0;
+  let lastChar = '';
+  let firstText = true;
+  const check = (text: string): string => {
+    let t = text;
+    if (firstText && t) {
+      t = t.replace(/^\ufeff/, '');
+      firstText = false;
+    }
+    // Undecodable bytes or control characters mean the guess was wrong (or the file is binary).
+    if (t.includes('\ufffd') || hasControlCharacters(t)) throw badEncoding(encoding);
+    return t;
+  };
+  /** Remembers a decoded chunk (as the parser's UTF-8 bytes) until its records are read. */
+  const keep = (text: string): Buffer => {
+    while (tail.length && tailStart + tail[0]!.length <= consumed) tailStart += tail.shift()!.length;
+    const bytes = Buffer.from(text, 'utf8');
+    tail.push(bytes);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines++;
+    lastChar = text[text.length - 1]!;
+    return bytes;
+  };
+  async function* text(): AsyncGenerator<string> {
+    let skipped = 0;
+    for await (const raw of peek.all()) {
+      let chunk = raw;
+      if (skipped < skip) {
+        const n = Math.min(skip - skipped, chunk.length);
+        chunk = chunk.subarray(n);
+        skipped += n;
+      }
+      const t = check(decoder.write(chunk));
+      if (t) yield t;
+    }
+    const t = check(decoder.end());
+    if (t) yield t;
+  }
+  const texts = text();
+  // The header line decides the delimiter: read text until its end.
+  let start = '';
+  for (;;) {
+    const n = await texts.next();
+    if (n.done) break;
+    start += n.value;
+    if (start.includes('\n') || start.length > 1024 * 1024) break;
+  }
+  const nl = start.indexOf('\n');
+  const delimiter = guessDelimiter(nl === -1 ? start : start.slice(0, nl));
+  // csv-parse's push parser, fed chunk by chunk: records come out as soon as they are complete.
+  const api = (
+    new Parser({ relax_column_count: true, skip_empty_lines: false, delimiter, info: true }) as unknown as {
+      api: PushParser;
+    }
+  ).api;
+  let queue: Array<{ record: string[]; info: { bytes: number } }> = [];
+  let at = 0;
+  let parseError: unknown;
+  let finished = false;
+  const push = (r: { record: string[]; info: { bytes: number } }) => queue.push(r);
+  const close = () => undefined;
+  const feed = async (): Promise<void> => {
+    if (start) {
+      const t = start;
+      start = '';
+      parseError = api.parse(keep(t), false, push, close);
+      return;
+    }
+    const n = await texts.next();
+    if (n.done) {
+      finished = true;
+      parseError = api.parse(undefined, true, push, close);
+    } else parseError = api.parse(keep(n.value), false, push, close);
+  };
+  let recordNo = 0;
+  let quoteCut: { rest: string; line: number } | undefined;
+  const next = async (): Promise<string[] | undefined> => {
+    while (at >= queue.length) {
+      queue = [];
+      at = 0;
+      if (quoteCut) return undefined;
+      if (parseError) {
+        const e = parseError as { code?: string; lines?: number };
+        if (e.code !== 'CSV_QUOTE_NOT_CLOSED') {
+          throw unreadable(`${e.code ?? 'CSV'} at line ${e.lines ?? '?'}`, parseError);
+        }
+        const rest = Buffer.concat(tail)
+          .subarray(Math.max(0, consumed - tailStart))
+          .toString('utf8');
+        let restLines = 0;
+        for (let i = rest.indexOf('\n'); i >= 0; i = rest.indexOf('\n', i + 1)) restLines++;
+        quoteCut = { rest, line: newlines - restLines + 1 };
+        return undefined;
+      }
+      if (finished) return undefined;
+      await feed();
+    }
+    const r = queue[at++]!;
+    recordNo++;
+    consumed = r.info.bytes;
+    return r.record;
+  };
+  let headerRecord: string[] | undefined;
+  for (;;) {
+    const r = await next();
+    if (!r) break;
+    if (!isEmptyRow(r)) {
+      headerRecord = r;
+      break;
+    }
+  }
+  if (!headerRecord) {
+    // Not even the header line is whole, or there is none.
+    throw unreadable(quoteCut ? `unterminated quote from line ${quoteCut.line}` : 'empty file');
+  }
+  const headerWidth = headerRecord.length;
+  const headers = headerRecord.map((h) => h.trim());
+  while (headers.length && !headers[headers.length - 1]) headers.pop();
+  let emptyLines = 0;
+  async function* rows(): AsyncGenerator<StreamRow> {
+    try {
+      let held: StreamRow | undefined;
+      for (;;) {
+        const r = await next();
+        if (!r) break;
+        if (held) yield held;
+        held = undefined;
+        if (isEmptyRow(r)) emptyLines++;
+        else held = { rowNo: recordNo, cells: r };
+      }
+      if (quoteCut) {
+        if (held) yield held;
+        yield {
+          rowNo: recordNo + 1,
+          cells: lenientCells(quoteCut.rest, delimiter),
+          cutOff: { reason: `unterminated quote from line ${quoteCut.line}` },
+        };
+        return;
+      }
+      const endsLine = lastChar === '\r' || lastChar === '\n';
+      if (held && state.cutInCharacter) {
+        yield { ...held, cutOff: { reason: 'the file ends in the middle of a character' } };
+      } else if (held && !endsLine && held.cells.length < headerWidth) {
+        // The last line stops short of its columns and of its line end: the file was cut there.
+        yield {
+          ...held,
+          cutOff: { reason: `last line has ${held.cells.length} of ${headerWidth} columns and no line end` },
+        };
+      } else if (held) yield held;
+    } finally {
+      await texts.return(undefined);
+    }
+  }
+  return {
+    format: 'csv',
+    encoding,
+    headers,
+    rows: rows(),
+    emptyLines: () => emptyLines,
+    formulaCells: [],
+  };
+}
+
+/** Reads a file's bytes from disk or memory as chunks (for the stream reader). */
+export async function* chunksOf(buf: Buffer, size = 1024 * 1024): AsyncGenerator<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
