@@ -13,6 +13,7 @@ import * as targetsReports from './migrations/20261125_0013_targets_reports';
 import * as sopOrders from './migrations/20261205_0020_sop_orders';
 import * as savedViews from './migrations/20261205_0022_saved_views';
 import * as importIndexes from './migrations/20261206_0040_import_indexes';
+import * as kpiIndexes from './migrations/20261206_0050_kpi_indexes';
 import * as weeklyReportBreaches from './migrations/20261206_0060_weekly_report_breaches';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261205_0022_saved_views': savedViews,
   '20261206_0060_weekly_report_breaches': weeklyReportBreaches,
   '20261206_0040_import_indexes': importIndexes,
+  '20261206_0050_kpi_indexes': kpiIndexes,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -9,11 +9,13 @@ import {
 } from '../../domain/kpi/aggregate';
 import { type Dimension, findKpi, KPI_DEFINITIONS, type KpiDefinition } from '../../domain/kpi/definitions';
 import { isTimeDimension } from '../../domain/kpi/periods';
+import { ratio } from '../../domain/kpi/stats';
 import { AppError } from '../../shared/errors';
 import { findProductNames } from './kpi.repository';
 import type { KpiQuery, KpiRecordsQuery } from './kpi.schemas';
 import { DEAL_STAGE_ORDER, loadFacts } from './kpi-facts';
 import { type KpiScope, resolveScope } from './kpi-scope';
+import { dayBucket, type FactTotals, sumFacts, type TotalsSource, totalsInSql } from './kpi-totals';
 
 const NONE = '-';
 
@@ -121,6 +123,18 @@ export async function computeKpi(database: Database, actor: Actor, key: string, 
     const { targetAttainmentKpi } = await import('../targets/target-attainment.service');
     return targetAttainmentKpi(database, actor, query);
   }
+  const { def, compute } = computableKpiOrThrow(key, query.by);
+  if (totalsInSql(compute.facts, compute.aggregate, query.by)) {
+    return computeKpiInSql(database, actor, def, compute, query);
+  }
+  return computeKpiFromFacts(database, actor, key, query);
+}
+
+/**
+ * A KPI from its facts loaded into memory and aggregated by domain/kpi/aggregate.ts: every KPI
+ * but the counted and summed ones (and those, too, when sliced by product or channel).
+ */
+export async function computeKpiFromFacts(database: Database, actor: Actor, key: string, query: KpiQuery) {
   const { def, compute, scope, facts, groupCtx } = await factsFor(database, actor, key, query);
   const ctx = { stageOrder: DEAL_STAGE_ORDER, repCount: repCounter(scope, actor, query.by) };
   const total = aggregate(compute.aggregate, facts, ctx);
@@ -138,6 +152,94 @@ export async function computeKpi(database: Database, actor: Actor, key: string, 
     to: scope.to,
     timeZone: scope.timeZone,
     by: query.by ?? null,
+    total,
+    groups,
+  };
+}
+
+/** A counted or summed KPI's cell from its facts' totals (what aggregate() gives for those facts). */
+function totalsCell(formula: string, t: FactTotals, reps: number): KpiCell {
+  switch (formula) {
+    case 'sum_amount':
+      return { value: t.amount, count: t.count };
+    case 'hit_rate':
+      return { value: ratio(t.hits, t.count), count: t.count, numerator: t.hits, denominator: t.count };
+    case 'per_capita':
+      return {
+        value: reps > 0 ? Math.round(t.amount / reps) : null,
+        count: t.count,
+        numerator: t.amount,
+        denominator: reps,
+      };
+    default:
+      return { value: t.count, count: t.count };
+  }
+}
+
+/**
+ * computeKpi for the counted and summed KPIs: the database groups and sums (kpi-totals.ts),
+ * the owners are mapped to teams and the local days to time buckets here. Same answer as the
+ * facts path, without loading a year of follow-ups into memory.
+ */
+async function computeKpiInSql(
+  database: Database,
+  actor: Actor,
+  def: KpiDefinition,
+  compute: NonNullable<KpiDefinition['compute']>,
+  query: KpiQuery,
+) {
+  const scope = await resolveScope(database.db, actor, query);
+  const by = query.by;
+  const rows = await sumFacts(
+    database.db,
+    database.dialect,
+    actor,
+    compute.facts as TotalsSource,
+    compute.aggregate,
+    scope.window,
+    scope.owners,
+    !by
+      ? undefined
+      : isTimeDimension(by)
+        ? { by: 'day', timeZone: scope.timeZone }
+        : by === 'rep' || by === 'team'
+          ? { by: 'owner' }
+          : { by: by as 'region' | 'industry' | 'source' },
+  );
+  const reps = repCounter(scope, actor, by);
+  const add = (a: FactTotals, b: FactTotals) => ({
+    count: a.count + b.count,
+    amount: a.amount + b.amount,
+    hits: a.hits + b.hits,
+  });
+  const zero: FactTotals = { count: 0, amount: 0, hits: 0 };
+  const total = totalsCell(compute.aggregate, rows.reduce(add, zero), reps(undefined));
+  let groups: Array<{ key: string; label: string } & KpiCell> = [];
+  if (by) {
+    const grouped = new Map<string, FactTotals>();
+    for (const r of rows) {
+      const k =
+        by === 'team'
+          ? (scope.unitOf(r.key) ?? NONE)
+          : r.key === null
+            ? NONE
+            : isTimeDimension(by)
+              ? dayBucket(r.key, by)
+              : r.key;
+      grouped.set(k, add(grouped.get(k) ?? zero, r));
+    }
+    const keys = [...grouped.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const label = await labeller(database, actor, scope, by, keys);
+    groups = keys
+      .map((k) => ({ key: k, label: label(k), ...totalsCell(compute.aggregate, grouped.get(k)!, reps(k)) }))
+      .filter((g) => g.count > 0);
+  }
+  return {
+    kpi: kpiDto(def),
+    from: scope.from,
+    to: scope.to,
+    timeZone: scope.timeZone,
+    by: by ?? null,
     total,
     groups,
   };

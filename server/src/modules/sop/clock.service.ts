@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { type CalendarConfig, DEFAULT_CALENDAR } from '../../domain/calendar/business-calendar';
@@ -219,14 +219,11 @@ async function startNextDailyClock(
     .execute();
 }
 
-/**
- * The SLA sweep: warns, breaches and escalates due clocks. Each transition is a conditional
- * update on the state the sweep read, so with several processes (or a re-run after a restart)
- * every warning, breach and escalation step happens exactly once.
- */
-export async function sweepClocks(database: Database, now = new Date(), limit = 1000): Promise<SweepEvent[]> {
-  const db = database.db;
-  const due = await db
+type DueClock = Awaited<ReturnType<typeof findDueClocks>>[number];
+
+/** Open clocks whose next check is due, oldest first (ties by id: every process sees one order). */
+function findDueClocks(db: Kysely<DB>, now: Date, limit: number) {
+  return db
     .selectFrom('sopClocks')
     .innerJoin('sopRuns', 'sopRuns.id', 'sopClocks.runId')
     .select([
@@ -251,216 +248,265 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
     .where('sopClocks.status', 'in', ['running', 'warned', 'breached'])
     .where('sopClocks.nextCheckAt', '<=', now.toISOString())
     .orderBy('sopClocks.nextCheckAt')
+    .orderBy('sopClocks.id')
     .limit(limit)
     .execute();
+}
+
+/** A step that must leave nothing behind (its breach row exists already): rolled back, skipped. */
+class StepAbandoned extends Error {}
+
+/** Clocks per transaction: one commit (one fsync on SQLite) per batch instead of per clock. */
+const SWEEP_BATCH = 100;
+
+/**
+ * The SLA sweep: warns, breaches and escalates due clocks. Each transition is a conditional
+ * update on the state the sweep read, so with several processes (or a re-run after a restart)
+ * every warning, breach and escalation step happens exactly once.
+ *
+ * Clocks are taken in batches, one transaction per batch, each clock's step under a savepoint:
+ * a step that fails is rolled back alone, exactly as when every clock had a transaction of its
+ * own, and the guard on each transition still decides which process does a step. A batch that
+ * cannot get the write lock (SQLite) or loses a deadlock (PostgreSQL) is left whole to the
+ * process holding it, or to the next sweep.
+ */
+export async function sweepClocks(database: Database, now = new Date(), limit = 1000): Promise<SweepEvent[]> {
+  const db = database.db;
+  const due = await findDueClocks(db, now, limit);
   const playbooks = new Map<string, Playbook>();
   // One read of each tenant's calendar per sweep, not one per clock.
   const calendars = new Map<string, CalendarConfig>();
   const events: SweepEvent[] = [];
-  for (const c of due) {
-    let pb = playbooks.get(c.playbookVersionId);
-    if (!pb) {
-      const v = await db
-        .selectFrom('playbookVersions')
-        .select('definition')
-        .where('id', '=', c.playbookVersionId)
-        .executeTakeFirstOrThrow();
-      pb = JSON.parse(v.definition) as Playbook;
-      playbooks.set(c.playbookVersionId, pb);
+  for (let i = 0; i < due.length; i += SWEEP_BATCH) {
+    const steps: Array<{ c: DueClock; pb: Playbook; limitDef: TimeLimit; cal: CalendarConfig }> = [];
+    for (const c of due.slice(i, i + SWEEP_BATCH)) {
+      let pb = playbooks.get(c.playbookVersionId);
+      if (!pb) {
+        const v = await db
+          .selectFrom('playbookVersions')
+          .select('definition')
+          .where('id', '=', c.playbookVersionId)
+          .executeTakeFirstOrThrow();
+        pb = JSON.parse(v.definition) as Playbook;
+        playbooks.set(c.playbookVersionId, pb);
+      }
+      const limitDef = pb.stages
+        .find((s) => s.key === c.stageKey)
+        ?.timeLimits.find((l) => l.key === c.limitKey);
+      if (!limitDef) continue;
+      let cal = calendars.get(c.tenantId);
+      if (!cal) {
+        cal = await tenantCalendar(db, c.tenantId);
+        calendars.set(c.tenantId, cal);
+      }
+      steps.push({ c, pb, limitDef, cal });
     }
-    const limitDef = pb.stages
-      .find((s) => s.key === c.stageKey)
-      ?.timeLimits.find((l) => l.key === c.limitKey);
-    if (!limitDef) continue;
-    let cal = calendars.get(c.tenantId);
-    if (!cal) {
-      cal = await tenantCalendar(db, c.tenantId);
-      calendars.set(c.tenantId, cal);
-    }
+    if (!steps.length) continue;
     const mark = events.length;
     try {
       await db.transaction().execute(async (trx) => {
-        const at = now.toISOString();
-        // The record may have changed hands since the clock started (routed, transferred,
-        // claimed): warnings, breaches and escalations go to whoever owns it now.
-        // Every record type with a run adapter (deals, leads, orders) has a table with its owner.
-        const adapter = runAdapter(c.recordType);
-        const ownerTable = adapter?.table as 'deals' | undefined;
-        if (ownerTable) {
-          const holder = await trx
-            .selectFrom(ownerTable)
-            .select('ownerId')
-            .where('id', '=', c.recordId)
-            .executeTakeFirst();
-          if (holder && holder.ownerId !== c.ownerId) {
-            await trx
-              .updateTable('sopClocks')
-              .set({ ownerId: holder.ownerId })
-              .where('id', '=', c.id)
-              .execute();
-            await trx
-              .updateTable('sopRuns')
-              .set({ ownerId: holder.ownerId })
-              .where('id', '=', c.runId)
-              .execute();
-            c.ownerId = holder.ownerId;
-          }
-        }
-        const transition = (set: Record<string, unknown>) =>
-          trx
-            .updateTable('sopClocks')
-            .set(set)
-            .where('id', '=', c.id)
-            .where('status', '=', c.status)
-            .where('escalationStep', '=', c.escalationStep)
-            .executeTakeFirst()
-            .then((r) => Number(r.numUpdatedRows) === 1);
-
-        // A limit that is met by the record itself (e.g. first contact made) stops here.
-        if (limitDef.stopWhen && c.status !== 'breached') {
-          const record = !adapter
-            ? undefined
-            : adapter.conditionRecord
-              ? await adapter.conditionRecord(trx, c.tenantId, c.recordId)
-              : await trx.selectFrom(ownerTable!).selectAll().where('id', '=', c.recordId).executeTakeFirst();
-          const forms = JSON.parse(c.runForms) as Record<string, { values: unknown }>;
-          const r = evaluateCondition(limitDef.stopWhen, {
-            record: record ? adapter!.gateRecord(record) : {},
-            forms: Object.fromEntries(Object.entries(forms).map(([k, v]) => [k, v.values])),
-            checklist: Object.fromEntries(Object.keys(JSON.parse(c.runChecklist)).map((k) => [k, true])),
-            approvals: {},
-            reason: null,
-          });
-          if (r.ok && r.value && (await transition({ status: 'met', stoppedAt: at, nextCheckAt: null }))) {
-            events.push({ clockId: c.id, recordId: c.recordId, kind: 'stopped' });
-            return;
-          }
-        }
-        // Follow-ups: an untouched-for limit starts again from the latest one; a daily deadline
-        // is met by one logged since the previous deadline, and the next day's clock starts.
-        const followUps = limitDef.resetOn === 'activity' || limitDef.deadline?.on === 'daily';
-        if (followUps && c.status !== 'breached') {
-          const touched = await latestTouch(trx, c, c.startedAt, now < new Date(c.dueAt) ? at : c.dueAt);
-          if (touched && limitDef.resetOn === 'activity') {
-            const times = clockTimes(cal, limitDef, new Date(touched));
-            const restarted = await trx
-              .updateTable('sopClocks')
-              .set({
-                status: 'running',
-                startedAt: touched,
-                dueAt: times.dueAt.toISOString(),
-                warnAt: times.warnAt?.toISOString() ?? null,
-                nextCheckAt: (times.warnAt ?? times.dueAt).toISOString(),
-              })
-              .where('id', '=', c.id)
-              .where('status', '=', c.status)
-              .where('startedAt', '=', c.startedAt)
-              .executeTakeFirst();
-            if (Number(restarted.numUpdatedRows) === 1)
-              events.push({ clockId: c.id, recordId: c.recordId, kind: 'restarted' });
-            return;
-          }
-          if (touched && limitDef.deadline?.on === 'daily') {
-            if (!(await transition({ status: 'met', stoppedAt: touched, nextCheckAt: null }))) return;
-            events.push({ clockId: c.id, recordId: c.recordId, kind: 'met' });
-            await startNextDailyClock(trx, c, limitDef, cal);
-            return;
-          }
-        }
-        const next = nextClockEvent(
-          {
-            status: c.status as ClockStatus,
-            dueAt: new Date(c.dueAt),
-            warnAt: c.warnAt ? new Date(c.warnAt) : null,
-            escalationStep: c.escalationStep,
-          },
-          limitDef,
-          cal,
-          now,
-        );
-        if (!next) return;
-        const firstStep = limitDef.escalation[0];
-        if (next.kind === 'warn') {
-          if (!(await transition({ status: 'warned', nextCheckAt: c.dueAt }))) return;
-          events.push({ clockId: c.id, recordId: c.recordId, kind: 'warn', notify: ['owner'] });
-        } else if (next.kind === 'breach') {
-          const nextCheck = firstStep
-            ? addDuration(cal, new Date(c.dueAt), firstStep.after).toISOString()
-            : null;
-          if (!(await transition({ status: 'breached', nextCheckAt: nextCheck }))) return;
+        for (const step of steps) {
+          const before = events.length;
+          await sql.raw('savepoint sla_step').execute(trx);
           try {
-            await trx
-              .insertInto('sopBreaches')
-              .values({
-                id: newId('brc'),
-                tenantId: c.tenantId,
-                clockId: c.id,
-                recordType: c.recordType,
-                recordId: c.recordId,
-                stageKey: c.stageKey,
-                limitKey: c.limitKey,
-                ownerId: c.ownerId,
-                dueAt: c.dueAt,
-                breachedAt: at,
-                reason: null,
-                reasonBy: null,
-                reasonAt: null,
-              })
-              .execute();
+            await sweepClock(trx, step.c, step.pb, step.limitDef, step.cal, now, events);
+            await sql.raw('release savepoint sla_step').execute(trx);
           } catch (err) {
-            if (!isUniqueViolation(err)) throw err;
-            return;
+            events.length = before;
+            // Anything else rolls the whole batch back (below).
+            if (!(err instanceof StepAbandoned)) throw err;
+            await sql.raw('rollback to savepoint sla_step').execute(trx);
+            await sql.raw('release savepoint sla_step').execute(trx);
           }
-          events.push({ clockId: c.id, recordId: c.recordId, kind: 'breach', notify: ['owner'] });
-          if (limitDef.deadline?.on === 'daily') await startNextDailyClock(trx, c, limitDef, cal);
-        } else {
-          const stepDef = limitDef.escalation[next.step]!;
-          const following = limitDef.escalation[next.step + 1];
-          const nextCheck = following
-            ? addDuration(cal, new Date(c.dueAt), following.after).toISOString()
-            : null;
-          if (!(await transition({ escalationStep: next.step + 1, nextCheckAt: nextCheck }))) return;
-          const done = await applyEscalationAction(trx, { ...c, clockId: c.id }, stepDef.action, at);
-          events.push({
-            clockId: c.id,
-            recordId: c.recordId,
-            kind: 'escalate',
-            step: next.step,
-            notify: stepDef.notify,
-            ...(done ? { action: done } : {}),
-          });
         }
-        const last = events[events.length - 1]!;
-        // The step's notifications are written in its transaction: told once, with the step.
-        if (last.kind !== 'stopped') {
-          const stage = playbooks.get(c.playbookVersionId)?.stages.find((s) => s.key === c.stageKey);
-          await notifySlaEvent(trx, c, last as typeof last & { kind: 'warn' | 'breach' | 'escalate' }, {
-            stage: stage?.name ?? { 'zh-CN': c.stageKey, 'en-US': c.stageKey },
-            limit: limitDef.name,
-            timeZone: cal.timeZone,
-          });
-        }
-        await appendAuditEvent(trx, {
-          tenantId: c.tenantId,
-          actorId: null,
-          entity: c.recordType,
-          entityId: c.recordId,
-          action: 'update',
-          changes: {
-            note: `sla ${last.kind}${last.step !== undefined ? ` step ${last.step + 1}` : ''}: ${c.stageKey}/${c.limitKey}${last.notify ? ` → ${last.notify.join(', ')}` : ''}${last.action ? `; ${last.action}` : ''}`,
-          },
-          at,
-        });
-        await runClockAutomations(trx, c, last.kind, at);
       });
     } catch (err) {
-      // Nothing of a rolled-back step happened. On SQLite another process (or connection) may
-      // hold the one write lock: that one does the step, or the next sweep does.
+      // Nothing of a rolled-back batch happened. On SQLite another process (or connection) may
+      // hold the one write lock; on PostgreSQL two sweeps may deadlock: the other one does the
+      // steps, or the next sweep does.
       events.length = mark;
-      if (!isSqliteBusy(err)) throw err;
+      if (!isSqliteBusy(err) && !isPgConflict(err)) throw err;
     }
   }
   return events;
+}
+
+/** One clock's step (warn, breach, escalate, stop, restart) in the batch's transaction. */
+async function sweepClock(
+  trx: Kysely<DB>,
+  c: DueClock,
+  pb: Playbook,
+  limitDef: TimeLimit,
+  cal: CalendarConfig,
+  now: Date,
+  events: SweepEvent[],
+): Promise<void> {
+  const at = now.toISOString();
+  // The record may have changed hands since the clock started (routed, transferred,
+  // claimed): warnings, breaches and escalations go to whoever owns it now.
+  // Every record type with a run adapter (deals, leads, orders) has a table with its owner.
+  const adapter = runAdapter(c.recordType);
+  const ownerTable = adapter?.table as 'deals' | undefined;
+  if (ownerTable) {
+    const holder = await trx
+      .selectFrom(ownerTable)
+      .select('ownerId')
+      .where('id', '=', c.recordId)
+      .executeTakeFirst();
+    if (holder && holder.ownerId !== c.ownerId) {
+      await trx.updateTable('sopClocks').set({ ownerId: holder.ownerId }).where('id', '=', c.id).execute();
+      await trx.updateTable('sopRuns').set({ ownerId: holder.ownerId }).where('id', '=', c.runId).execute();
+      c.ownerId = holder.ownerId;
+    }
+  }
+  const transition = (set: Record<string, unknown>) =>
+    trx
+      .updateTable('sopClocks')
+      .set(set)
+      .where('id', '=', c.id)
+      .where('status', '=', c.status)
+      .where('escalationStep', '=', c.escalationStep)
+      .executeTakeFirst()
+      .then((r) => Number(r.numUpdatedRows) === 1);
+
+  // A limit that is met by the record itself (e.g. first contact made) stops here.
+  if (limitDef.stopWhen && c.status !== 'breached') {
+    const record = !adapter
+      ? undefined
+      : adapter.conditionRecord
+        ? await adapter.conditionRecord(trx, c.tenantId, c.recordId)
+        : await trx.selectFrom(ownerTable!).selectAll().where('id', '=', c.recordId).executeTakeFirst();
+    const forms = JSON.parse(c.runForms) as Record<string, { values: unknown }>;
+    const r = evaluateCondition(limitDef.stopWhen, {
+      record: record ? adapter!.gateRecord(record) : {},
+      forms: Object.fromEntries(Object.entries(forms).map(([k, v]) => [k, v.values])),
+      checklist: Object.fromEntries(Object.keys(JSON.parse(c.runChecklist)).map((k) => [k, true])),
+      approvals: {},
+      reason: null,
+    });
+    if (r.ok && r.value && (await transition({ status: 'met', stoppedAt: at, nextCheckAt: null }))) {
+      events.push({ clockId: c.id, recordId: c.recordId, kind: 'stopped' });
+      return;
+    }
+  }
+  // Follow-ups: an untouched-for limit starts again from the latest one; a daily deadline
+  // is met by one logged since the previous deadline, and the next day's clock starts.
+  const followUps = limitDef.resetOn === 'activity' || limitDef.deadline?.on === 'daily';
+  if (followUps && c.status !== 'breached') {
+    const touched = await latestTouch(trx, c, c.startedAt, now < new Date(c.dueAt) ? at : c.dueAt);
+    if (touched && limitDef.resetOn === 'activity') {
+      const times = clockTimes(cal, limitDef, new Date(touched));
+      const restarted = await trx
+        .updateTable('sopClocks')
+        .set({
+          status: 'running',
+          startedAt: touched,
+          dueAt: times.dueAt.toISOString(),
+          warnAt: times.warnAt?.toISOString() ?? null,
+          nextCheckAt: (times.warnAt ?? times.dueAt).toISOString(),
+        })
+        .where('id', '=', c.id)
+        .where('status', '=', c.status)
+        .where('startedAt', '=', c.startedAt)
+        .executeTakeFirst();
+      if (Number(restarted.numUpdatedRows) === 1)
+        events.push({ clockId: c.id, recordId: c.recordId, kind: 'restarted' });
+      return;
+    }
+    if (touched && limitDef.deadline?.on === 'daily') {
+      if (!(await transition({ status: 'met', stoppedAt: touched, nextCheckAt: null }))) return;
+      events.push({ clockId: c.id, recordId: c.recordId, kind: 'met' });
+      await startNextDailyClock(trx, c, limitDef, cal);
+      return;
+    }
+  }
+  const next = nextClockEvent(
+    {
+      status: c.status as ClockStatus,
+      dueAt: new Date(c.dueAt),
+      warnAt: c.warnAt ? new Date(c.warnAt) : null,
+      escalationStep: c.escalationStep,
+    },
+    limitDef,
+    cal,
+    now,
+  );
+  if (!next) return;
+  const firstStep = limitDef.escalation[0];
+  if (next.kind === 'warn') {
+    if (!(await transition({ status: 'warned', nextCheckAt: c.dueAt }))) return;
+    events.push({ clockId: c.id, recordId: c.recordId, kind: 'warn', notify: ['owner'] });
+  } else if (next.kind === 'breach') {
+    const nextCheck = firstStep ? addDuration(cal, new Date(c.dueAt), firstStep.after).toISOString() : null;
+    if (!(await transition({ status: 'breached', nextCheckAt: nextCheck }))) return;
+    try {
+      await trx
+        .insertInto('sopBreaches')
+        .values({
+          id: newId('brc'),
+          tenantId: c.tenantId,
+          clockId: c.id,
+          recordType: c.recordType,
+          recordId: c.recordId,
+          stageKey: c.stageKey,
+          limitKey: c.limitKey,
+          ownerId: c.ownerId,
+          dueAt: c.dueAt,
+          breachedAt: at,
+          reason: null,
+          reasonBy: null,
+          reasonAt: null,
+        })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new StepAbandoned();
+      throw err;
+    }
+    events.push({ clockId: c.id, recordId: c.recordId, kind: 'breach', notify: ['owner'] });
+    if (limitDef.deadline?.on === 'daily') await startNextDailyClock(trx, c, limitDef, cal);
+  } else {
+    const stepDef = limitDef.escalation[next.step]!;
+    const following = limitDef.escalation[next.step + 1];
+    const nextCheck = following ? addDuration(cal, new Date(c.dueAt), following.after).toISOString() : null;
+    if (!(await transition({ escalationStep: next.step + 1, nextCheckAt: nextCheck }))) return;
+    const done = await applyEscalationAction(trx, { ...c, clockId: c.id }, stepDef.action, at);
+    events.push({
+      clockId: c.id,
+      recordId: c.recordId,
+      kind: 'escalate',
+      step: next.step,
+      notify: stepDef.notify,
+      ...(done ? { action: done } : {}),
+    });
+  }
+  const last = events[events.length - 1]!;
+  // The step's notifications are written in its transaction: told once, with the step.
+  if (last.kind !== 'stopped') {
+    const stage = pb.stages.find((s) => s.key === c.stageKey);
+    await notifySlaEvent(trx, c, last as typeof last & { kind: 'warn' | 'breach' | 'escalate' }, {
+      stage: stage?.name ?? { 'zh-CN': c.stageKey, 'en-US': c.stageKey },
+      limit: limitDef.name,
+      timeZone: cal.timeZone,
+    });
+  }
+  await appendAuditEvent(trx, {
+    tenantId: c.tenantId,
+    actorId: null,
+    entity: c.recordType,
+    entityId: c.recordId,
+    action: 'update',
+    changes: {
+      note: `sla ${last.kind}${last.step !== undefined ? ` step ${last.step + 1}` : ''}: ${c.stageKey}/${c.limitKey}${last.notify ? ` → ${last.notify.join(', ')}` : ''}${last.action ? `; ${last.action}` : ''}`,
+    },
+    at,
+  });
+  await runClockAutomations(trx, c, last.kind, at);
+}
+
+/** PostgreSQL: deadlock detected, or a serialization failure. */
+function isPgConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 function isSqliteBusy(err: unknown): boolean {
