@@ -55,14 +55,9 @@ export async function findInTenantById(db: Kysely<DB>, table: string, tenantId: 
     .executeTakeFirst()) as Row | undefined;
 }
 
-export async function listVisible(
-  db: Kysely<DB>,
-  def: RecordDefinition,
-  actor: Actor,
-  p: ListParams,
-): Promise<ListPage> {
+/** Every list condition but visibility: deleted, search, time ranges, pool, filters. */
+function narrowList(base: any, def: RecordDefinition, p: ListParams): any {
   const t = def.table;
-  let base = scopeQuery((db as AnyDb).selectFrom(t), actor, t, def.scope);
   if (!p.includeDeleted) base = base.where(`${t}.deletedAt`, 'is', null);
   if (p.q?.trim()) base = base.where(`${t}.searchText`, 'like', searchPattern(p.q));
   if (p.createdFrom) base = base.where(`${t}.createdAt`, '>=', p.createdFrom);
@@ -88,33 +83,72 @@ export async function listVisible(
       base = base.where(column, 'in', values);
     }
   }
+  return base;
+}
+
+export async function listVisible(
+  db: Kysely<DB>,
+  def: RecordDefinition,
+  actor: Actor,
+  p: ListParams,
+): Promise<ListPage> {
+  const t = def.table;
+  const from = () => (db as AnyDb).selectFrom(t);
+  // A rep's or a manager's list with the public pool (公海) is read as two parts — their own
+  // records, and the pool — each in index order up to one page, merged by the database. As one
+  // "own OR pool" condition, a planner with statistics sorts the whole pool for every page.
+  const splitPool =
+    !!def.scope.poolReadable && actor.readableOwners !== 'all' && (p.pool ?? 'include') === 'include';
+  const bases = (
+    splitPool
+      ? [
+          scopeQuery(from(), actor, t, { ...def.scope, poolReadable: false }),
+          from().where(`${t}.tenantId`, '=', actor.tenantId).where(`${t}.ownerId`, 'is', null),
+        ]
+      : [scopeQuery(from(), actor, t, def.scope)]
+  ).map((base) => narrowList(base, def, p));
 
   const { key, desc } = parseSort(p.sort);
-  const sortColumn = `${t}.${def.sortable[key] ?? 'createdAt'}`;
-  let q = base.selectAll(t);
-  if (p.cursor) {
-    const c = decodeCursor(p.cursor);
-    const op = desc ? '<' : '>';
-    q = q.where((eb: any) =>
-      eb.or([eb(sortColumn, op, c.value), eb.and([eb(sortColumn, '=', c.value), eb(`${t}.id`, op, c.id)])]),
-    );
-  }
+  const sortField = def.sortable[key] ?? 'createdAt';
+  const sortColumn = `${t}.${sortField}`;
   const direction = desc ? 'desc' : 'asc';
-  const rows = (await q
-    .orderBy(sortColumn, direction)
-    .orderBy(`${t}.id`, direction)
-    .limit(p.limit + 1)
-    .execute()) as Row[];
+  const onePage = (base: any) => {
+    let q = base.selectAll(t);
+    if (p.cursor) {
+      const c = decodeCursor(p.cursor);
+      const op = desc ? '<' : '>';
+      q = q.where((eb: any) =>
+        eb.or([eb(sortColumn, op, c.value), eb.and([eb(sortColumn, '=', c.value), eb(`${t}.id`, op, c.id)])]),
+      );
+    }
+    return q
+      .orderBy(sortColumn, direction)
+      .orderBy(`${t}.id`, direction)
+      .limit(p.limit + 1);
+  };
+  const [first, second] = bases.map(onePage);
+  const rows = (await (second
+    ? (db as AnyDb)
+        .selectFrom(first.as('own'))
+        .selectAll()
+        .unionAll((db as AnyDb).selectFrom(second.as('pool')).selectAll())
+        .orderBy(sortField, direction)
+        .orderBy('id', direction)
+        .limit(p.limit + 1)
+    : first
+  ).execute()) as Row[];
   const hasMore = rows.length > p.limit;
   const page = hasMore ? rows.slice(0, p.limit) : rows;
   const last = page[page.length - 1];
-  const sortField = def.sortable[key] ?? 'createdAt';
   const nextCursor = hasMore && last ? encodeCursor(last[sortField] as string | number, last.id) : null;
 
   let total: number | undefined;
   if (p.includeTotal) {
-    const r = await base.select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
-    total = Number((r as { n?: unknown } | undefined)?.n ?? 0);
+    total = 0;
+    for (const base of bases) {
+      const r = await base.select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
+      total += Number((r as { n?: unknown } | undefined)?.n ?? 0);
+    }
   }
   return { rows: page, nextCursor, total };
 }
