@@ -22,6 +22,7 @@ import {
 import { containsText } from '../../shared/contains-text';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 import { parseInput } from '../../shared/validation';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { managerOf, notify } from '../notifications/notification.service';
@@ -449,21 +450,11 @@ export async function listApprovals(
       ]),
     );
   }
-  const sort = q.sort ?? '-createdAt';
-  const desc = sort.startsWith('-');
-  const column = sort.replace(/^-/, '') as 'createdAt' | 'updatedAt';
-  const [rows, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy(column, desc ? 'desc' : 'asc')
-      .orderBy('id', desc ? 'desc' : 'asc')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const n = Number(total.n);
-  return { items: rows.map(toApprovalDto), total: n, hasMore: q.offset + rows.length < n };
+  const { rows, total, hasMore } = await offsetPage<ApprovalRow>(query, {
+    ...q,
+    sort: q.sort ?? '-createdAt',
+  });
+  return { items: rows.map(toApprovalDto), total, hasMore };
 }
 
 export async function addDelegation(

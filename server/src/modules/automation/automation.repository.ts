@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../../db/schema';
 import { containsText } from '../../shared/contains-text';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 
 export type RuleRow = Selectable<DB['automationRules']>;
 
@@ -36,19 +37,8 @@ export async function listRules(
   // The trigger is stored as JSON written by JSON.stringify: `"event":"…"` without spaces.
   if (p.event) q = q.where('trigger', 'like', `%"event":"${p.event}"%`);
   if (p.recordType) q = q.where('trigger', 'like', `%"recordType":"${p.recordType}"%`);
-  const desc = p.sort.startsWith('-');
-  const column = p.sort.replace(/^-/, '') as 'name' | 'createdAt' | 'updatedAt';
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy(column, desc ? 'desc' : 'asc')
-      .orderBy('id', desc ? 'desc' : 'asc')
-      .limit(p.limit)
-      .offset(p.offset)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+  const { rows, total } = await offsetPage<Selectable<DB['automationRules']>>(q, p);
+  return { rows, total };
 }
 
 export function findRuleById(db: Kysely<DB>, tenantId: string, id: string) {

@@ -9,9 +9,11 @@ import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 import { type ApprovalOutcomeHandler, openApprovalRequest } from '../approvals/approval.service';
 import { appendAuditEvent } from '../audit/audit.repository';
 import type { StoredLine } from '../quotes/quote.service';
+import { findAccountNames } from '../records/record.repository';
 import type { Clause, CreateContractInput, PaymentTerm, UpdateContractInput } from './contract.schemas';
 import {
   type ClauseValues,
@@ -479,36 +481,20 @@ export async function listContracts(
       ]),
     );
   }
-  const sort = q.sort ?? '-createdAt';
-  const desc = sort.startsWith('-');
-  const column = sort.replace(/^-/, '') as 'createdAt' | 'grossAmount' | 'signedOn';
-  const [rows, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy(`contracts.${column}`, desc ? 'desc' : 'asc')
-      .orderBy('contracts.id', desc ? 'desc' : 'asc')
-      .limit(q.limit + 1)
-      .offset(q.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const page = rows.slice(0, q.limit);
+  const { rows, total, hasMore } = await offsetPage<ContractRow>(query, {
+    ...q,
+    sort: q.sort ?? '-createdAt',
+    table: 'contracts',
+  });
   // The customer's name, for lists that show whom the contract is with.
-  const ids = [...new Set(page.map((r) => r.accountId))];
-  const names = new Map(
-    (ids.length
-      ? await db
-          .selectFrom('accounts')
-          .select(['id', 'name'])
-          .where('tenantId', '=', actor.tenantId)
-          .where('id', 'in', ids)
-          .execute()
-      : []
-    ).map((a) => [a.id, a.name]),
+  const names = await findAccountNames(
+    db,
+    actor.tenantId,
+    rows.map((r) => r.accountId),
   );
   return {
-    items: page.map((r) => ({ ...contractDto(actor, r), accountName: names.get(r.accountId) ?? null })),
-    total: Number(total.n),
-    hasMore: rows.length > q.limit,
+    items: rows.map((r) => ({ ...contractDto(actor, r), accountName: names.get(r.accountId) ?? null })),
+    total,
+    hasMore,
   };
 }

@@ -6,6 +6,7 @@ import type {
   NotificationTable,
 } from '../../db/schema';
 import { containsText } from '../../shared/contains-text';
+import { offsetPage } from '../../shared/offset-page';
 
 // Queries of the inbox, channels and outbox. Every one is bounded by tenant (and, for the inbox,
 // by user): a row of another tenant or user is simply not found.
@@ -134,20 +135,11 @@ export async function listOutbox(
         containsText('notificationOutbox.lastError', text),
       ]),
     );
-  const sort = opts.sort ?? '-createdAt';
-  const desc = sort.startsWith('-');
-  const column = sort.replace(/^-/, '') as 'createdAt' | 'updatedAt' | 'attempts' | 'status' | 'event';
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy(column, desc ? 'desc' : 'asc')
-      .orderBy('id', desc ? 'desc' : 'asc')
-      .limit(opts.limit)
-      .offset(opts.offset)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+  const { rows, total } = await offsetPage<OutboxRow>(q, {
+    ...opts,
+    sort: opts.sort ?? '-createdAt',
+  });
+  return { rows, total };
 }
 
 export function findOutbox(db: Kysely<DB>, tenantId: string, id: string) {

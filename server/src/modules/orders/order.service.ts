@@ -9,9 +9,11 @@ import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { isPaidInFull } from '../payments/payment.repository';
 import type { StoredLine } from '../quotes/quote.service';
+import { findAccountNames } from '../records/record.repository';
 import { closeRun, startRun } from '../sop/run.service';
 
 export type OrderRow = Selectable<DB['orders']>;
@@ -358,32 +360,20 @@ export async function listOrders(
       ]),
     );
   }
-  const sort = q.sort ?? '-createdAt';
-  const desc = sort.startsWith('-');
-  const column = sort.replace(/^-/, '') as 'createdAt' | 'grossAmount' | 'deliveryDate';
-  const [rows, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy(`orders.${column}`, desc ? 'desc' : 'asc')
-      .orderBy('orders.id', desc ? 'desc' : 'asc')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const n = Number(total.n);
+  const {
+    rows,
+    total: n,
+    hasMore,
+  } = await offsetPage<OrderRow>(query, {
+    ...q,
+    sort: q.sort ?? '-createdAt',
+    table: 'orders',
+  });
   // The customer's name, for the list.
-  const ids = [...new Set(rows.map((r) => r.accountId))];
-  const names = new Map(
-    (ids.length
-      ? await db
-          .selectFrom('accounts')
-          .select(['id', 'name'])
-          .where('tenantId', '=', actor.tenantId)
-          .where('id', 'in', ids)
-          .execute()
-      : []
-    ).map((a) => [a.id, a.name]),
+  const names = await findAccountNames(
+    db,
+    actor.tenantId,
+    rows.map((r) => r.accountId),
   );
   return {
     items: rows.map(({ tenantId: _t, deletedAt: _d, lines, ...r }) => ({
@@ -392,6 +382,6 @@ export async function listOrders(
       accountName: names.get(r.accountId) ?? null,
     })),
     total: n,
-    hasMore: q.offset + rows.length < n,
+    hasMore,
   };
 }

@@ -7,6 +7,7 @@ import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 import { buildSearchText } from '../../shared/search-text';
 import { appendAuditEvent, diffRows } from '../audit/audit.repository';
 import { idRef, mobileField, requiredText } from '../records/fields';
@@ -113,20 +114,15 @@ export function orgRoutes(database: Database): RouteSpec[] {
         if (query.role) q = q.where('role', '=', query.role);
         if (query.orgUnitId) q = q.where('orgUnitId', '=', query.orgUnitId);
         if (query.status) q = q.where('status', '=', query.status);
-        const desc = query.sort.startsWith('-');
-        const column = query.sort.replace(/^-/, '') as (typeof USER_SORTS)[number];
-        const [items, count] = await Promise.all([
-          q
-            .select([...USER_COLUMNS])
-            .orderBy(column, desc ? 'desc' : 'asc')
-            .orderBy('id', desc ? 'desc' : 'asc')
-            .limit(query.limit)
-            .offset(query.offset)
-            .execute(),
-          q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-        ]);
-        const total = Number(count?.n ?? 0);
-        return { items, total, hasMore: query.offset + items.length < total };
+        const {
+          rows: items,
+          total,
+          hasMore,
+        } = await offsetPage(q, {
+          ...query,
+          select: (s) => s.select([...USER_COLUMNS]),
+        });
+        return { items, total, hasMore };
       },
     }),
     defineRoute({

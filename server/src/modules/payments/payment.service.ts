@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../../auth/actor';
 import { scopeQuery } from '../../auth/visibility';
 import type { Database } from '../../db/database';
@@ -7,6 +7,7 @@ import { daysBetween, matchReceipts } from '../../domain/payments/receivables';
 import { containsText } from '../../shared/contains-text';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 import { appendAuditEvent } from '../audit/audit.repository';
 import { notify } from '../notifications/notification.service';
 import { refreshContractOrders } from '../orders/order.service';
@@ -216,22 +217,9 @@ export async function listReceipts(db: Kysely<DB>, actor: Actor, q: ListReceipts
         ),
       ]),
     );
-  const desc = q.sort.startsWith('-');
-  const column = q.sort.replace(/^-/, '') as 'receivedOn' | 'amount' | 'createdAt';
-  const [rows, count] = await Promise.all([
-    query
-      .selectAll('receipts')
-      .orderBy(`receipts.${column}`, desc ? 'desc' : 'asc')
-      .orderBy('receipts.id', desc ? 'desc' : 'asc')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const total = Number(count.n);
-  return {
-    items: rows.map(({ tenantId: _t, ...r }) => r),
-    total,
-    hasMore: q.offset + rows.length < total,
-  };
+  const { rows, total, hasMore } = await offsetPage<Selectable<DB['receipts']>>(query, {
+    ...q,
+    table: 'receipts',
+  });
+  return { items: rows.map(({ tenantId: _t, ...r }) => r), total, hasMore };
 }

@@ -1,11 +1,14 @@
+import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { Actor } from '../../auth/actor';
 import { ROLE_POLICIES } from '../../auth/roles';
 import type { Database } from '../../db/database';
+import type { DB } from '../../db/schema';
 import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 import { appendAuditEvent } from '../audit/audit.repository';
 import type { ListPriceListsQuery, priceListInputSchema, priceListItemsInputSchema } from './quote.schemas';
 
@@ -19,20 +22,8 @@ export async function listPriceLists(database: Database, actor: Actor, query: Li
   if (query.q) q = q.where(containsText('priceLists.name', query.q));
   if (query.status) q = q.where('status', '=', query.status);
   if (query.channel) q = q.where('channel', '=', query.channel);
-  const desc = query.sort.startsWith('-');
-  const column = query.sort.replace(/^-/, '') as 'name' | 'createdAt' | 'updatedAt';
-  const [items, count] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy(column, desc ? 'desc' : 'asc')
-      .orderBy('id', desc ? 'desc' : 'asc')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const total = Number(count.n);
-  return { items, total, hasMore: query.offset + items.length < total };
+  const { rows: items, total, hasMore } = await offsetPage<Selectable<DB['priceLists']>>(q, query);
+  return { items, total, hasMore };
 }
 
 export async function createPriceList(

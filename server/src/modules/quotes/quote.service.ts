@@ -15,6 +15,7 @@ import { containsText } from '../../shared/contains-text';
 import { isUniqueViolation } from '../../shared/db-errors';
 import { AppError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
+import { offsetPage } from '../../shared/offset-page';
 import { type ApprovalOutcomeHandler, openApprovalRequest } from '../approvals/approval.service';
 import { appendAuditEvent } from '../audit/audit.repository';
 import type { CreateQuoteInput, ReviseQuoteInput } from './quote.schemas';
@@ -515,20 +516,8 @@ export async function listQuotes(
       eb.or([containsText('quotes.number', text), containsText('quotes.title', text)]),
     );
   }
-  const desc = q.sort.startsWith('-');
-  const column = q.sort.replace(/^-/, '') as 'createdAt' | 'grossAmount' | 'validUntil';
-  const [rows, count] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy(column, desc ? 'desc' : 'asc')
-      .orderBy('id', desc ? 'desc' : 'asc')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const total = Number(count.n);
-  return { items: rows.map((r) => quoteDto(actor, r)), total, hasMore: q.offset + rows.length < total };
+  const { rows, total, hasMore } = await offsetPage<QuoteRow>(query, q);
+  return { items: rows.map((r) => quoteDto(actor, r)), total, hasMore };
 }
 
 export async function listQuoteVersions(db: Kysely<DB>, actor: Actor, id: string) {

@@ -25,7 +25,4 @@ export function decodeCursor(cursor: string): { value: string | number; id: stri
   });
 }
 
-/** `-createdAt` → {key: 'createdAt', desc: true}. */
-export function parseSort(sort: string): { key: string; desc: boolean } {
-  return sort.startsWith('-') ? { key: sort.slice(1), desc: true } : { key: sort, desc: false };
-}
+export { parseSort } from '../../shared/offset-page';

@@ -176,18 +176,26 @@ export async function updateIfVersion(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function findOwnerNames(
+/** Display names by id within a tenant (people or customers), one query for a page of rows. */
+async function findNames(
   db: Kysely<DB>,
+  table: 'users' | 'accounts',
   tenantId: string,
-  ids: string[],
+  ids: readonly string[],
 ): Promise<Map<string, string>> {
   const unique = [...new Set(ids.filter(Boolean))];
   if (!unique.length) return new Map();
   const rows = await db
-    .selectFrom('users')
+    .selectFrom(table)
     .select(['id', 'name'])
     .where('tenantId', '=', tenantId)
     .where('id', 'in', unique)
     .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+export const findOwnerNames = (db: Kysely<DB>, tenantId: string, ids: readonly string[]) =>
+  findNames(db, 'users', tenantId, ids);
+
+export const findAccountNames = (db: Kysely<DB>, tenantId: string, ids: readonly string[]) =>
+  findNames(db, 'accounts', tenantId, ids);

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import { type CalendarConfig, DEFAULT_CALENDAR } from '../../domain/calendar/business-calendar';
@@ -19,6 +19,7 @@ import { runClockAutomations } from '../automation/automation.hooks';
 import { notifySlaEvent } from '../notifications/sla-notify';
 import { applyEscalationAction } from './escalation-actions';
 import { runAdapter } from './run-adapters';
+import { insertBreach } from './sop-run.repository';
 
 export async function tenantCalendar(db: Kysely<DB>, tenantId: string): Promise<CalendarConfig> {
   const row = await db
@@ -90,25 +91,20 @@ async function breachOverdueOnLeave(trx: Kysely<DB>, runId: string, stageKey: st
       .where('status', '=', c.status)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) continue;
-    await trx
-      .insertInto('sopBreaches')
-      .values({
-        id: newId('brc'),
-        tenantId: c.tenantId,
-        clockId: c.id,
-        recordType: c.recordType,
-        recordId: c.recordId,
-        stageKey: c.stageKey,
-        limitKey: c.limitKey,
-        ownerId: c.ownerId,
-        dueAt: c.dueAt,
-        breachedAt: at,
-        reason: null,
-        reasonBy: null,
-        reasonAt: null,
-      })
-      .execute();
+    await insertBreach(trx, breachOf(c, at));
   }
+}
+
+/** The breach of a clock that ran out at `at`. */
+function breachOf(
+  c: Pick<
+    Selectable<DB['sopClocks']>,
+    'id' | 'tenantId' | 'recordType' | 'recordId' | 'stageKey' | 'limitKey' | 'ownerId' | 'dueAt'
+  >,
+  at: string,
+) {
+  const { id: clockId, tenantId, recordType, recordId, stageKey, limitKey, ownerId, dueAt } = c;
+  return { tenantId, clockId, recordType, recordId, stageKey, limitKey, ownerId, dueAt, breachedAt: at };
 }
 
 /** Leaving a stage stops its clocks: those still running were met; breached ones stop escalating. */
@@ -440,24 +436,7 @@ async function sweepClock(
     const nextCheck = firstStep ? addDuration(cal, new Date(c.dueAt), firstStep.after).toISOString() : null;
     if (!(await transition({ status: 'breached', nextCheckAt: nextCheck }))) return;
     try {
-      await trx
-        .insertInto('sopBreaches')
-        .values({
-          id: newId('brc'),
-          tenantId: c.tenantId,
-          clockId: c.id,
-          recordType: c.recordType,
-          recordId: c.recordId,
-          stageKey: c.stageKey,
-          limitKey: c.limitKey,
-          ownerId: c.ownerId,
-          dueAt: c.dueAt,
-          breachedAt: at,
-          reason: null,
-          reasonBy: null,
-          reasonAt: null,
-        })
-        .execute();
+      await insertBreach(trx, breachOf(c, at));
     } catch (err) {
       if (isUniqueViolation(err)) throw new StepAbandoned();
       throw err;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { newId } from '../../shared/ids';
 
 export interface RunState {
   checklist: Record<string, { doneAt: string; doneBy: string }>;
@@ -34,4 +35,25 @@ export async function findPublishedPlaybook(db: Kysely<DB>, tenantId: string, pr
     .where('playbooks.tenantId', '=', tenantId)
     .where('playbooks.process', '=', process)
     .executeTakeFirst();
+}
+
+/** Records a breach (超时): of a clock, or of a duty no clock measures (a missing weekly report). */
+export async function insertBreach(
+  trx: Kysely<DB>,
+  b: {
+    tenantId: string;
+    clockId: string | null;
+    recordType: string;
+    recordId: string;
+    stageKey: string;
+    limitKey: string;
+    ownerId: string | null;
+    dueAt: string;
+    breachedAt: string;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('sopBreaches')
+    .values({ id: newId('brc'), ...b, reason: null, reasonBy: null, reasonAt: null })
+    .execute();
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database';
 import { newId } from '../../shared/ids';
 import { notify } from '../notifications/notification.service';
+import { insertBreach } from '../sop/sop-run.repository';
 import { lastDueWeek } from './week';
 import {
   findDeadline,
@@ -59,21 +60,17 @@ export async function sweepWeeklyReports(database: Database, now = new Date()) {
         }
         breached++;
         // An SOP breach like any other: in the breach list waiting for a reason, in compliance.
-        await trx
-          .insertInto('sopBreaches')
-          .values({
-            id: newId('brc'),
-            tenantId: tenant.id,
-            clockId: null,
-            recordType: 'weekly_report',
-            recordId: reportId,
-            stageKey: WEEKLY_REPORT_STAGE,
-            limitKey: WEEKLY_REPORT_LIMIT,
-            ownerId: rep.id,
-            dueAt,
-            breachedAt: at,
-          })
-          .execute();
+        await insertBreach(trx, {
+          tenantId: tenant.id,
+          clockId: null,
+          recordType: 'weekly_report',
+          recordId: reportId,
+          stageKey: WEEKLY_REPORT_STAGE,
+          limitKey: WEEKLY_REPORT_LIMIT,
+          ownerId: rep.id,
+          dueAt,
+          breachedAt: at,
+        });
         await notify(trx, {
           tenantId: tenant.id,
           to: { userIds: [rep.id], managersOf: [rep.id] },
