@@ -15,6 +15,7 @@ import * as savedViews from './migrations/20261205_0022_saved_views';
 import * as importIndexes from './migrations/20261206_0040_import_indexes';
 import * as kpiIndexes from './migrations/20261206_0050_kpi_indexes';
 import * as weeklyReportBreaches from './migrations/20261206_0060_weekly_report_breaches';
+import * as clockRunIndex from './migrations/20261207_0070_clock_run_index';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0060_weekly_report_breaches': weeklyReportBreaches,
   '20261206_0040_import_indexes': importIndexes,
   '20261206_0050_kpi_indexes': kpiIndexes,
+  '20261207_0070_clock_run_index': clockRunIndex,
 };
 
 class StaticProvider implements MigrationProvider {
