@@ -91,4 +91,19 @@ describe('adding working time', () => {
       iso(sh('2025-11-22T09:30:00')),
     );
   });
+
+  it('keeps each calendar’s working days and times apart (they are cached per calendar)', () => {
+    const early: CalendarConfig = { ...cal, workingHours: [{ start: '07:00', end: '08:00' }] };
+    const berlin: CalendarConfig = { ...cal, timeZone: 'Europe/Berlin', statutoryHolidays: false };
+    const start = sh('2025-11-21T06:00:00');
+    // The same instant and date through three calendars, asked in turn and again.
+    for (let round = 0; round < 2; round++) {
+      expect(iso(addWorkingMinutes(cal, start, 30))).toBe(iso(sh('2025-11-21T09:30:00')));
+      expect(iso(addWorkingMinutes(early, start, 30))).toBe(iso(sh('2025-11-21T07:30:00')));
+      // 06:00 in Shanghai is 23:00 the evening before in Berlin (UTC+1): Thursday, then Friday 09:30.
+      expect(iso(addWorkingMinutes(berlin, start, 30))).toBe('2025-11-21T08:30:00.000Z');
+      expect(iso(workingDayAt(early, start, '17:00', 'same_working_day'))).toBe(iso(sh('2025-11-21T17:00:00')));
+      expect(iso(addWorkingDays(berlin, start, 1))).toBe('2025-11-21T22:00:00.000Z');
+    }
+  });
 });

@@ -57,21 +57,91 @@ export function isWorkingDay(cal: CalendarConfig, date: string): boolean {
   return (cal.workingWeekdays ?? [1, 2, 3, 4, 5]).includes(isoWeekday);
 }
 
+// The SLA sweep asks the same few days of one calendar thousands of times, and a time-zone
+// conversion through dayjs costs tens of microseconds: local dates come from one cached
+// Intl formatter per zone, and each calendar's working intervals are kept per local date for as
+// long as the calendar object lives (the sweep reads each tenant's calendar once).
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const intervalsByCalendar = new WeakMap<CalendarConfig, Map<string, readonly WorkingSpan[]>>();
+
+/** One working interval of a day as UTC instants. */
+export interface WorkingSpan {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+const instantsByCalendar = new WeakMap<CalendarConfig, Map<string, Date>>();
+
 function localDate(cal: CalendarConfig, at: Date): string {
-  return dayjs(at).tz(cal.timeZone).format('YYYY-MM-DD');
+  let format = dateFormats.get(cal.timeZone);
+  if (!format) {
+    // en-CA writes dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: cal.timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(cal.timeZone, format);
+  }
+  return format.format(at);
+}
+
+/** The local time of day of an instant, 'HH:mm:ss'. */
+function localTimeOfDay(cal: CalendarConfig, at: Date): string {
+  let format = timeFormats.get(cal.timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: cal.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormats.set(cal.timeZone, format);
+  }
+  return format.format(at);
+}
+
+/** The instant of a local date and time of day ('HH:mm') in the calendar's zone, kept per calendar. */
+function localInstant(cal: CalendarConfig, date: string, time: string): Date {
+  let instants = instantsByCalendar.get(cal);
+  if (!instants) {
+    instants = new Map();
+    instantsByCalendar.set(cal, instants);
+  }
+  const key = `${date} ${time}`;
+  let at = instants.get(key);
+  if (!at) {
+    at = dayjs.tz(key, cal.timeZone).toDate();
+    instants.set(key, at);
+  }
+  return at;
 }
 
 function nextDate(date: string): string {
-  return dayjs(`${date}T00:00:00Z`).utc().add(1, 'day').format('YYYY-MM-DD');
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The working intervals of one local date as UTC instants; none on a day off. */
-export function workingIntervalsOn(cal: CalendarConfig, date: string): Array<{ start: Date; end: Date }> {
-  if (!isWorkingDay(cal, date)) return [];
-  return cal.workingHours.map((h) => ({
-    start: dayjs.tz(`${date} ${h.start}`, cal.timeZone).toDate(),
-    end: dayjs.tz(`${date} ${h.end}`, cal.timeZone).toDate(),
-  }));
+export function workingIntervalsOn(cal: CalendarConfig, date: string): readonly WorkingSpan[] {
+  let days = intervalsByCalendar.get(cal);
+  if (!days) {
+    days = new Map();
+    intervalsByCalendar.set(cal, days);
+  }
+  let spans = days.get(date);
+  if (!spans) {
+    spans = isWorkingDay(cal, date)
+      ? cal.workingHours.map((h) => ({
+          start: localInstant(cal, date, h.start),
+          end: localInstant(cal, date, h.end),
+        }))
+      : [];
+    days.set(date, spans);
+  }
+  return spans;
 }
 
 export function isWorkingTime(cal: CalendarConfig, at: Date): boolean {
@@ -97,14 +167,14 @@ export function addWorkingMinutes(cal: CalendarConfig, start: Date, minutes: num
 
 /** Whole working days: the same local time on the n-th following working day. */
 export function addWorkingDays(cal: CalendarConfig, start: Date, days: number): Date {
-  const local = dayjs(start).tz(cal.timeZone);
-  let date = local.format('YYYY-MM-DD');
+  let date = localDate(cal, start);
+  const timeOfDay = localTimeOfDay(cal, start);
   let left = days;
   for (let i = 0; i < MAX_DAYS_SCANNED && left > 0; i++) {
     date = nextDate(date);
     if (isWorkingDay(cal, date)) left--;
   }
-  return dayjs.tz(`${date} ${local.format('HH:mm:ss')}`, cal.timeZone).toDate();
+  return dayjs.tz(`${date} ${timeOfDay}`, cal.timeZone).toDate();
 }
 
 /** Working minutes between two instants (0 when b is not after a). */
@@ -137,12 +207,12 @@ export function workingDayAt(
 ): Date {
   let date = localDate(cal, at);
   if (which === 'same_working_day' && isWorkingDay(cal, date)) {
-    const candidate = dayjs.tz(`${date} ${time}`, cal.timeZone).toDate();
-    if (candidate >= at) return candidate;
+    const candidate = localInstant(cal, date, time);
+    if (candidate >= at) return new Date(candidate);
   }
   for (let i = 0; i < MAX_DAYS_SCANNED; i++) {
     date = nextDate(date);
-    if (isWorkingDay(cal, date)) return dayjs.tz(`${date} ${time}`, cal.timeZone).toDate();
+    if (isWorkingDay(cal, date)) return new Date(localInstant(cal, date, time));
   }
   throw new RangeError('no working day within three years: check the calendar');
 }
