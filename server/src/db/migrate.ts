@@ -16,6 +16,7 @@ import * as importIndexes from './migrations/20261206_0040_import_indexes';
 import * as kpiIndexes from './migrations/20261206_0050_kpi_indexes';
 import * as weeklyReportBreaches from './migrations/20261206_0060_weekly_report_breaches';
 import * as clockRunIndex from './migrations/20261207_0070_clock_run_index';
+import * as dashboardIndexes from './migrations/20261207_0072_dashboard_indexes';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0040_import_indexes': importIndexes,
   '20261206_0050_kpi_indexes': kpiIndexes,
   '20261207_0070_clock_run_index': clockRunIndex,
+  '20261207_0072_dashboard_indexes': dashboardIndexes,
 };
 
 class StaticProvider implements MigrationProvider {
