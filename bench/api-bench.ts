@@ -121,6 +121,7 @@ export async function benchApi(
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const bareBase = await bare.listen({ host: '127.0.0.1', port: 0 });
     const session = await signIn(base, company.benchRep.email);
+    const managerSession = await signIn(base, company.benchManager.email);
     const json = { ...session, 'content-type': 'application/json' };
     const common = { connections: scale.connections };
     const timed = { ...common, duration: scale.apiSeconds };
@@ -137,6 +138,12 @@ export async function benchApi(
         load: { ...timed, url: `${base}/api/leads?limit=50`, method: 'GET', headers: session },
         probe: () =>
           probe(base, { url: '', method: 'GET', headers: session, ...common }, '/api/leads?limit=50'),
+      },
+      {
+        name: 'list leads as a manager (50)',
+        load: { ...timed, url: `${base}/api/leads?limit=50`, method: 'GET', headers: managerSession },
+        probe: () =>
+          probe(base, { url: '', method: 'GET', headers: managerSession, ...common }, '/api/leads?limit=50'),
       },
       {
         name: 'read lead',

@@ -67,6 +67,8 @@ export interface Company {
   tenantId: string;
   adminId: string;
   benchRep: { id: string; email: string };
+  /** The manager of the bench rep's team (8 reps), for the manager's list scenario. */
+  benchManager: { email: string };
   /** Some of the bench rep's leads, for the read scenario. */
   benchRepLeadIds: string[];
   /** The bench rep's deals whose gate to 需求分析 passes (checklist done, form submitted). */
@@ -75,6 +77,8 @@ export interface Company {
   openClocks: number;
   seconds: number;
 }
+
+const managerEmail = (team: number) => `manager${team + 1}@bench.salesops.cn`;
 
 /** Deterministic, readable ids: `lead_b000001f`. */
 const idOf = (prefix: string, n: number) => `${prefix}_b${n.toString(36).padStart(8, '0')}`;
@@ -444,7 +448,7 @@ export async function generateCompany(
       created,
       created,
     ]);
-    user(managerId, `manager${t + 1}@bench.salesops.cn`, personName(r), 'manager', teamId);
+    user(managerId, managerEmail(t), personName(r), 'manager', teamId);
     for (let k = 0; k < 8 && reps.length < scale.reps; k++) {
       const n = reps.length + 1;
       const id = idOf('usr', 100_000 + n);
@@ -677,6 +681,8 @@ export async function generateCompany(
     tenantId,
     adminId,
     benchRep: { id: benchRep.id, email: benchRep.email },
+    // Team 0 holds the first 8 reps, the bench rep among them.
+    benchManager: { email: managerEmail(0) },
     benchRepLeadIds,
     moveDealIds,
     counts: { ...spool.counts, org_units: units.length },

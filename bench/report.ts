@@ -170,8 +170,9 @@ export function renderReport(r: BenchReport): string {
   out.push(REPORT_SECTIONS[4], '');
   out.push(
     `${s.connections} concurrent clients (autocannon in a child process) against the app on 127.0.0.1, ` +
-      'signed in as a rep with a real session; the stage move passes its gate (checklist and form ' +
-      'done) and moves each prepared deal once.',
+      'signed in as a rep with a real session (the manager list: as the manager of a team of 8 reps, ' +
+      'with the public pool); the stage move passes its gate (checklist and form done) and moves ' +
+      'each prepared deal once.',
     '',
     ...table(
       ['database', 'scenario', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'ratio to bare'],

@@ -65,6 +65,7 @@ describe('the benchmark at the tiny scale', () => {
     expect(r!.api.map((a) => a.scenario)).toEqual([
       'bare route',
       'list leads (50)',
+      'list leads as a manager (50)',
       'read lead',
       'create lead',
       'stage move (gated)',

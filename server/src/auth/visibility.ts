@@ -100,6 +100,30 @@ export function scopeQuery<QB extends { where: (...args: any[]) => any }>(
   return q;
 }
 
+/** Most parts a list reads one by one (scopeParts); with more owners one sorted read is kept. */
+export const MAX_SCOPE_PARTS = 64;
+
+/**
+ * What scopeQuery admits, as disjoint parts of one owner each (and the public pool when it is
+ * readable), for a list that reads one page of each part in index order and merges them: a
+ * manager's "owner in (30 reps)" read as one condition sorts every row of the team for each
+ * page. Undefined when the caller reads the whole tenant, or more owners than MAX_SCOPE_PARTS.
+ */
+export function scopeParts<QB extends { where: (...args: any[]) => any }>(
+  from: () => QB,
+  actor: Actor,
+  table: string,
+  opts: ScopeOptions = {},
+): QB[] | undefined {
+  if (opts.tenantWide || actor.readableOwners === 'all') return undefined;
+  const owners = [...actor.readableOwners];
+  if (!owners.length || owners.length + (opts.poolReadable ? 1 : 0) > MAX_SCOPE_PARTS) return undefined;
+  const inTenant = () => from().where(`${table}.tenantId`, '=', actor.tenantId);
+  const parts = owners.map((owner) => inTenant().where(`${table}.ownerId`, '=', owner));
+  if (opts.poolReadable) parts.push(inTenant().where(`${table}.ownerId`, 'is', null));
+  return parts;
+}
+
 export function canRead(actor: Actor, ownerId: string | null, opts: ScopeOptions = {}): boolean {
   if (opts.tenantWide || actor.readableOwners === 'all') return true;
   if (ownerId === null) return !!opts.poolReadable;

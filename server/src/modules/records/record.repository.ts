@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor';
-import { scopeQuery } from '../../auth/visibility';
+import { scopeParts, scopeQuery } from '../../auth/visibility';
 import type { DB } from '../../db/schema';
 import { searchPattern } from '../../shared/search-text';
 import { decodeCursor, encodeCursor, parseSort } from './cursor';
@@ -94,12 +94,17 @@ export async function listVisible(
 ): Promise<ListPage> {
   const t = def.table;
   const from = () => (db as AnyDb).selectFrom(t);
-  // A rep's or a manager's list with the public pool (公海) is read as two parts — their own
-  // records, and the pool — each in index order up to one page, merged by the database. As one
-  // "own OR pool" condition, a planner with statistics sorts the whole pool for every page.
+  // The page is read in parts, each in its index order up to one page, merged by the database:
+  // for a rep, their own records and the public pool (公海); for a manager, each owner of the
+  // team and the pool. As one "owner in (…) or pool" condition a planner with statistics sorts
+  // every visible row (the whole pool, the whole team) for each page.
+  const withPool = !!def.scope.poolReadable && p.pool !== 'exclude';
+  const parts =
+    p.pool === 'only' ? undefined : scopeParts(from, actor, t, { ...def.scope, poolReadable: withPool });
+  // Counted as few parts as possible: one count per owner would cost more than it saves.
   const splitPool =
     !!def.scope.poolReadable && actor.readableOwners !== 'all' && (p.pool ?? 'include') === 'include';
-  const bases = (
+  const counted = (
     splitPool
       ? [
           scopeQuery(from(), actor, t, { ...def.scope, poolReadable: false }),
@@ -107,6 +112,7 @@ export async function listVisible(
         ]
       : [scopeQuery(from(), actor, t, def.scope)]
   ).map((base) => narrowList(base, def, p));
+  const read = parts ? parts.map((base) => narrowList(base, def, p)) : counted;
 
   const { key, desc } = parseSort(p.sort);
   const sortField = def.sortable[key] ?? 'createdAt';
@@ -126,17 +132,18 @@ export async function listVisible(
       .orderBy(`${t}.id`, direction)
       .limit(p.limit + 1);
   };
-  const [first, second] = bases.map(onePage);
-  const rows = (await (second
-    ? (db as AnyDb)
-        .selectFrom(first.as('own'))
-        .selectAll()
-        .unionAll((db as AnyDb).selectFrom(second.as('pool')).selectAll())
-        .orderBy(sortField, direction)
-        .orderBy('id', direction)
-        .limit(p.limit + 1)
-    : first
-  ).execute()) as Row[];
+  const [first, ...rest] = read.map(onePage);
+  const merged = () =>
+    rest
+      .reduce(
+        (union: any, part: any, i: number) =>
+          union.unionAll((db as AnyDb).selectFrom(part.as(`part${i + 1}`)).selectAll()),
+        (db as AnyDb).selectFrom(first.as('part0')).selectAll(),
+      )
+      .orderBy(sortField, direction)
+      .orderBy('id', direction)
+      .limit(p.limit + 1);
+  const rows = (await (rest.length ? merged() : first).execute()) as Row[];
   const hasMore = rows.length > p.limit;
   const page = hasMore ? rows.slice(0, p.limit) : rows;
   const last = page[page.length - 1];
@@ -145,7 +152,7 @@ export async function listVisible(
   let total: number | undefined;
   if (p.includeTotal) {
     total = 0;
-    for (const base of bases) {
+    for (const base of counted) {
       const r = await base.select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
       total += Number((r as { n?: unknown } | undefined)?.n ?? 0);
     }
