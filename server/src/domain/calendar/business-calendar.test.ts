@@ -102,7 +102,9 @@ describe('adding working time', () => {
       expect(iso(addWorkingMinutes(early, start, 30))).toBe(iso(sh('2025-11-21T07:30:00')));
       // 06:00 in Shanghai is 23:00 the evening before in Berlin (UTC+1): Thursday, then Friday 09:30.
       expect(iso(addWorkingMinutes(berlin, start, 30))).toBe('2025-11-21T08:30:00.000Z');
-      expect(iso(workingDayAt(early, start, '17:00', 'same_working_day'))).toBe(iso(sh('2025-11-21T17:00:00')));
+      expect(iso(workingDayAt(early, start, '17:00', 'same_working_day'))).toBe(
+        iso(sh('2025-11-21T17:00:00')),
+      );
       expect(iso(addWorkingDays(berlin, start, 1))).toBe('2025-11-21T22:00:00.000Z');
     }
   });
