@@ -17,6 +17,7 @@ import * as kpiIndexes from './migrations/20261206_0050_kpi_indexes';
 import * as weeklyReportBreaches from './migrations/20261206_0060_weekly_report_breaches';
 import * as clockRunIndex from './migrations/20261207_0070_clock_run_index';
 import * as dashboardIndexes from './migrations/20261207_0072_dashboard_indexes';
+import * as importJobHeartbeat from './migrations/20261207_0080_import_job_heartbeat';
 
 // Listed here rather than read from disk, so that migrations work the same under tsx, in tests
 // and in a bundled build. Names sort in the order they must run.
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0050_kpi_indexes': kpiIndexes,
   '20261207_0070_clock_run_index': clockRunIndex,
   '20261207_0072_dashboard_indexes': dashboardIndexes,
+  '20261207_0080_import_job_heartbeat': importJobHeartbeat,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -539,7 +539,7 @@ export interface ImportJobTable {
   fileSize: number;
   format: string;
   encoding: string | null;
-  status: string; // validated | running | committed | failed | undone
+  status: string; // validating | invalid | validated | running | committed | failed | undone
   headers: string; // JSON string[]
   mapping: string; // JSON { header: field | null }
   totalRows: number;
@@ -554,6 +554,10 @@ export interface ImportJobTable {
   updatedAt: string;
   committedAt: string | null;
   undoneAt: string | null;
+  /** The process validating or committing the job (a token per run); null when none does. */
+  workerId: string | null;
+  /** When that worker last said it was alive; a job whose heartbeat stopped is taken over. */
+  heartbeatAt: string | null;
 }
 
 export interface ImportRowTable {

@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import { sweepApprovalClocks } from '../modules/approvals/approval-clock.service';
 import { recycleIdleRecords } from '../modules/assignment/pool.service';
 import { runScheduledRules } from '../modules/automation/automation.schedule';
+import { recoverStaleImports } from '../modules/import/import-recovery.service';
 import { deliverOutbox } from '../modules/notifications/notification.delivery';
 import { sendOverdueReminders } from '../modules/payments/payment-reminders';
 import { sweepClocks } from '../modules/sop/clock.service';
@@ -11,6 +12,8 @@ import { sweepWeeklyReports } from '../modules/weekly-reports/weekly-report.swee
 export interface Job {
   name: string;
   everyMs: number;
+  /** Also run once as the scheduler starts (work a stopped process left behind). */
+  atStart?: boolean;
   run(database: Database, now: Date): Promise<unknown>;
 }
 
@@ -28,6 +31,8 @@ export const JOBS: Job[] = [
     run: (db, now) => sendOverdueReminders(db, now),
   },
   { name: 'weekly-report-sweep', everyMs: 10 * 60_000, run: (db, now) => sweepWeeklyReports(db, now) },
+  // Imports whose validating or committing process stopped (its lease ran out): failed with the reason.
+  { name: 'import-recovery', everyMs: 60_000, atStart: true, run: (db, now) => recoverStaleImports(db, now) },
 ];
 
 /** Starts the jobs; returns a function that stops them and waits for a run in progress. */
@@ -39,7 +44,7 @@ export function startScheduler(
   const running = new Set<Promise<unknown>>();
   const timers = jobs.map((job) => {
     let busy = false;
-    return setInterval(() => {
+    const tick = () => {
       if (busy) return; // a slow run is not overlapped by the next tick
       busy = true;
       const p = job
@@ -50,7 +55,9 @@ export function startScheduler(
           running.delete(p);
         });
       running.add(p);
-    }, job.everyMs);
+    };
+    if (job.atStart) tick();
+    return setInterval(tick, job.everyMs);
   });
   return async () => {
     for (const t of timers) clearInterval(t);

@@ -777,7 +777,7 @@ export function ImportWizard({
               subTitle={
                 job.report.undo?.changed.length
                   ? t('ops.import.undoKept', { count: job.report.undo.changed.length })
-                  : undefined
+                  : (job.report.errorMessage ?? undefined)
               }
               extra={
                 <Space wrap style={{ justifyContent: 'center' }}>

@@ -13,21 +13,25 @@ import { updateIfVersion } from '../records/record.repository';
 import { insertRecord } from '../records/record.service';
 import type { HookContext } from '../records/record-definition';
 import {
+  claimJob,
   countRowsByStatus,
   findImportedFingerprints,
   findRecordVersions,
   findRows,
   type ImportJobRow,
   type ImportRowRow,
+  type JobLease,
   markRowsImported,
   markRowsSkipped,
   setRowVersions,
   transitionJob,
   updateJob,
+  updateLeasedJob,
   updateRow,
 } from './import.repository';
 import { entitySpec, type ImportJobView, type ImportReport, jobView, loadJobOrThrow } from './import.service';
 import type { ImportSpec } from './import-fields';
+import { keepAlive, LeaseLostError, newLease } from './import-lease';
 
 /**
  * Rows created per transaction (a failing batch is retried row by row): 250, or
@@ -79,20 +83,20 @@ export async function commitImport(
 }
 
 /**
- * Marks a validated job as running (once: a second commit of the same job answers 409). A job
- * whose commit failed half-way (database gone) can be committed again: finished batches are
- * committed with their rows marked, so it resumes with the rows still valid.
+ * Marks a validated job as running under this worker's lease (once: a second commit of the same
+ * job answers 409). A job whose commit failed half-way (database gone, or its process stopped and
+ * recovery marked it failed) can be committed again: finished batches are committed with their
+ * rows marked, so it resumes with the rows still valid.
  */
 export async function beginCommit(database: Database, actor: Actor, id: string): Promise<ImportJobRow> {
   const job = await loadJobOrThrow(database.db, actor, id);
   const spec = entitySpec(job.entity);
   if (spec.roles && !spec.roles.includes(actor.role)) throw new AppError('FORBIDDEN');
   const now = new Date().toISOString();
-  const started =
-    (await transitionJob(database.db, job.id, 'validated', 'running', now)) ||
-    (await transitionJob(database.db, job.id, 'failed', 'running', now));
-  if (!started) throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
-  return job;
+  const lease = newLease('running');
+  if (!(await claimJob(database.db, job.id, ['validated', 'failed'], lease, now)))
+    throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
+  return { ...job, status: 'running', workerId: lease.workerId, heartbeatAt: now };
 }
 
 export async function runCommit(
@@ -103,6 +107,10 @@ export async function runCommit(
 ): Promise<ImportJobView> {
   const { db } = database;
   const spec = entitySpec(job.entity);
+  if (job.status !== 'running' || !job.workerId)
+    throw new AppError('INVALID_STATE', { params: { reason: `import is ${job.status}` } });
+  const lease: JobLease = { workerId: job.workerId, status: 'running' };
+  const stopHeartbeat = keepAlive(db, job.id, lease);
   const before = await countRowsByStatus(db, job.id);
   // Rows of the job still to create; on a resumed commit, those a failed run left.
   const total = before.valid ?? 0;
@@ -114,18 +122,25 @@ export async function runCommit(
       if (!batch.length) break;
       after = batch[batch.length - 1]!.rowNo;
       let outcome: Outcome;
+      const leased = (rows: ImportRowRow[]) =>
+        db.transaction().execute(async (trx) => {
+          // The job's row first (locked until the batch commits): a job taken over by recovery
+          // gets no more records from this worker.
+          if (!(await updateLeasedJob(trx, job.id, lease, {}))) throw new LeaseLostError(job.id);
+          return importBatch(trx, database, actor, spec, rows);
+        });
       try {
-        outcome = await db.transaction().execute((trx) => importBatch(trx, database, actor, spec, batch));
-      } catch {
+        outcome = await leased(batch);
+      } catch (err) {
+        if (err instanceof LeaseLostError) throw err;
         outcome = { created: [], skipped: 0, rejected: 0 };
         for (const row of batch) {
           try {
-            const one = await db
-              .transaction()
-              .execute((trx) => importBatch(trx, database, actor, spec, [row]));
+            const one = await leased([row]);
             outcome.created.push(...one.created);
             outcome.skipped += one.skipped;
           } catch (err) {
+            if (err instanceof LeaseLostError) throw err;
             await updateRow(db, row.id, {
               status: 'rejected',
               errors: JSON.stringify(issuesOf(err, actor.locale)),
@@ -134,27 +149,14 @@ export async function runCommit(
           }
         }
       }
-      // The version each record has right after its import: undo deletes only unchanged ones.
-      // Receipts have no versions: they are never edited, so each is as imported (version 1).
-      const versions = spec.def
-        ? await findRecordVersions(
-            db,
-            spec.def.table,
-            actor.tenantId,
-            outcome.created.map((c) => c.recordId),
-          )
-        : new Map<string, { version: number }>();
-      await setRowVersions(
-        db,
-        outcome.created.map((c) => ({ rowId: c.rowId, version: versions.get(c.recordId)?.version ?? 1 })),
-      );
       done += batch.length;
-      await updateJob(db, job.id, {
+      const own = await updateLeasedJob(db, job.id, lease, {
         doneRows: done,
         validRows: total,
         createdRows: (before.imported ?? 0) + outcome.created.length,
         updatedAt: new Date().toISOString(),
       });
+      if (!own) throw new LeaseLostError(job.id);
       before.imported = (before.imported ?? 0) + outcome.created.length;
       await onProgress?.(done, total);
     }
@@ -162,7 +164,9 @@ export async function runCommit(
     const final = await countRowsByStatus(db, job.id);
     const now = new Date().toISOString();
     const imported = final.imported ?? 0;
-    await updateJob(db, job.id, {
+    // A resumed commit that finished no longer carries why its first run stopped.
+    const { error: _interrupted, ...report } = JSON.parse(job.report) as ImportReport;
+    const own = await updateLeasedJob(db, job.id, lease, {
       status: 'committed',
       committedAt: now,
       updatedAt: now,
@@ -171,10 +175,16 @@ export async function runCommit(
       doneRows: imported,
       rejectedRows: final.rejected ?? 0,
       skippedRows: final.skipped ?? 0,
+      report: JSON.stringify(report),
     });
+    if (!own) throw new LeaseLostError(job.id);
   } catch (err) {
-    await updateJob(db, job.id, { status: 'failed', updatedAt: new Date().toISOString() });
+    // A job taken over is recovery's now: it is already failed, with the reason.
+    if (!(err instanceof LeaseLostError))
+      await updateLeasedJob(db, job.id, lease, { status: 'failed', updatedAt: new Date().toISOString() });
     throw err;
+  } finally {
+    stopHeartbeat();
   }
   return jobView(db, actor, await loadJobOrThrow(db, actor, job.id));
 }
@@ -219,6 +229,21 @@ async function importBatch(
   // The rows' new status, one statement per batch rather than one per row.
   await markRowsSkipped(trx, skipped);
   await markRowsImported(trx, out.created);
+  // The version each record has right after its import (undo deletes only unchanged ones), in
+  // the batch's transaction: a process that stops between batches leaves no row without it.
+  // Receipts have no versions: they are never edited, so each is as imported (version 1).
+  const versions = spec.def
+    ? await findRecordVersions(
+        trx,
+        spec.def.table,
+        actor.tenantId,
+        out.created.map((c) => c.recordId),
+      )
+    : new Map<string, { version: number }>();
+  await setRowVersions(
+    trx,
+    out.created.map((c) => ({ rowId: c.rowId, version: versions.get(c.recordId)?.version ?? 1 })),
+  );
   return out;
 }
 

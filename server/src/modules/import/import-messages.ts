@@ -26,6 +26,32 @@ const IMPORT_MESSAGES: Record<string, Record<Locale, string>> = {
   },
 };
 
+// Why a job stopped that only an import can say (report.error.code); the others are error codes
+// of the shared catalogue.
+const IMPORT_ERRORS: Record<string, Record<Locale, string>> = {
+  IMPORT_VALIDATION_INTERRUPTED: {
+    'zh-CN': '文件校验中途中断（服务器重启或导入进程已停止），未保留任何行：请重新上传文件',
+    'en-US':
+      'Checking the file was interrupted (the server restarted or the import process stopped) and none of its rows were kept: upload the file again',
+  },
+  IMPORT_COMMIT_INTERRUPTED: {
+    'zh-CN':
+      '导入中途中断（服务器重启或导入进程已停止），已处理 {done}/{total} 行：再次提交即可导入其余的行，已导入的行不会重复创建',
+    'en-US':
+      'The import was interrupted (the server restarted or the import process stopped) after {done} of {total} rows: commit again to import the remaining rows; rows already imported are not created twice',
+  },
+};
+
+/** The message of an import-only error code, or undefined for a code of the shared catalogue. */
+export function importErrorMessage(
+  code: string,
+  params: Record<string, string | number>,
+  locale: Locale,
+): string | undefined {
+  const own = IMPORT_ERRORS[code];
+  return own ? format(own[locale], params) : undefined;
+}
+
 export function importIssueMessage(
   code: string,
   field: string,

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Actor } from '../../auth/actor';
 import { scopeQuery } from '../../auth/visibility';
 import type { DB, ImportJobTable, ImportRowTable } from '../../db/schema';
@@ -107,6 +107,92 @@ export async function transitionJob(
     .where('status', '=', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Whose a job is while it is validated or committed: a worker's token and the status it works in. */
+export interface JobLease {
+  workerId: string;
+  status: string;
+}
+
+/**
+ * Updates a job only while the lease is still the worker's (same token, same status), renewing its
+ * heartbeat; false when recovery took the job over meanwhile. On PostgreSQL the update locks the
+ * job's row until the transaction ends, so a takeover and a worker's batch never interleave.
+ */
+export async function updateLeasedJob(
+  db: Kysely<DB>,
+  id: string,
+  lease: JobLease,
+  patch: Partial<Omit<ImportJobTable, 'id' | 'tenantId' | 'workerId'>>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('importJobs')
+    .set({ heartbeatAt: new Date().toISOString(), ...patch })
+    .where('id', '=', id)
+    .where('workerId', '=', lease.workerId)
+    .where('status', '=', lease.status)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Moves a job from one of `from` to `to` under a new worker's lease; false when it was in none of them. */
+export async function claimJob(
+  db: Kysely<DB>,
+  id: string,
+  from: string[],
+  lease: JobLease,
+  at: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('importJobs')
+    .set({ status: lease.status, workerId: lease.workerId, heartbeatAt: at, updatedAt: at })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Unfinished jobs (`validating`, `running`) whose worker has not been heard of since `cutoff`, all tenants. */
+export async function findStaleJobs(db: Kysely<DB>, cutoff: string, limit = 100): Promise<ImportJobRow[]> {
+  return db
+    .selectFrom('importJobs')
+    .selectAll()
+    .where('status', 'in', ['validating', 'running'])
+    .where(staleSince(cutoff))
+    .orderBy('heartbeatAt')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Takes over a job whose worker is gone: applies `patch` only if it is still in `status` and its
+ * heartbeat still older than `cutoff` (a worker that came back to life meanwhile keeps it).
+ */
+export async function takeOverStaleJob(
+  db: Kysely<DB>,
+  id: string,
+  status: string,
+  cutoff: string,
+  patch: Partial<Omit<ImportJobTable, 'id' | 'tenantId'>>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('importJobs')
+    .set({ ...patch, workerId: null })
+    .where('id', '=', id)
+    .where('status', '=', status)
+    .where(staleSince(cutoff))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** No heartbeat since `cutoff` (jobs from before heartbeats existed: no update since). */
+function staleSince(cutoff: string) {
+  return (eb: ExpressionBuilder<DB, 'importJobs'>) =>
+    eb.or([
+      eb('heartbeatAt', '<', cutoff),
+      eb.and([eb('heartbeatAt', 'is', null), eb('updatedAt', '<', cutoff)]),
+    ]);
 }
 
 export async function findRows(

@@ -126,7 +126,7 @@ export function importRoutes(database: Database): RouteSpec[] {
       method: 'POST',
       url: UPLOAD_URL,
       summary:
-        'Upload a CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or XLSX file: parse, map columns, clean and validate every row (nothing is created until commit). Either JSON {entity, fileName, contentBase64, …} for files up to 32 MiB, or the raw file as the body (Content-Type text/csv or the XLSX type) with entity and fileName in the query, streamed (up to IMPORT_MAX_BYTES, default 512 MiB; XLSX up to IMPORT_XLSX_MAX_BYTES, 64 MiB). With wait=false a raw upload answers 202 once the header is read; the job is `validating` until its rows are checked',
+        'Upload a CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or XLSX file: parse, map columns, clean and validate every row (nothing is created until commit). Either JSON {entity, fileName, contentBase64, …} for files up to 32 MiB, or the raw file as the body (Content-Type text/csv or the XLSX type) with entity and fileName in the query, streamed, CSV and XLSX alike (up to IMPORT_MAX_BYTES, default 512 MiB; XLSX: first sheet only). With wait=false a raw upload answers 202 once the header is read; the job is `validating` until its rows are checked (`invalid` with report.errorMessage if that stops, a server restart included)',
       tags,
       query: uploadQuerySchema,
       documentedBody: createImportInputSchema,

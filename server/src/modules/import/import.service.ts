@@ -5,6 +5,7 @@ import { ROLE_POLICIES } from '../../auth/roles';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
 import {
+  blockKeys,
   type DuplicateKeys,
   FUZZY_COMPARISON_BUDGET,
   type FuzzyCheck,
@@ -33,11 +34,14 @@ import {
   type ImportRowRow,
   insertJob,
   insertRows,
-  updateJob,
+  type JobLease,
+  updateLeasedJob,
   upsertMapping,
 } from './import.repository';
 import { IMPORT_SPECS, type ImportSpec, synonymsOf } from './import-fields';
-import { importIssueMessage, importNote } from './import-messages';
+import { keepAlive, LeaseLostError, newLease } from './import-lease';
+import { importErrorMessage, importIssueMessage, importNote } from './import-messages';
+import { KeyIndex } from './key-index';
 import { type Lookups, mapRow } from './row-mapper';
 import { chunksOf, openTableStream, type TableStream } from './stream-reader';
 
@@ -264,6 +268,7 @@ export async function prepareImportStream(
   }
   const table = await openTableStream(input.fileName, counted(), { encoding: input.encoding });
   const jobId = newId('imp');
+  const lease = newLease('validating');
   const now = new Date().toISOString();
   let mapping: Record<string, string | null>;
   let unknown: string[];
@@ -323,13 +328,17 @@ export async function prepareImportStream(
       updatedAt: now,
       committedAt: null,
       undoneAt: null,
+      workerId: lease.workerId,
+      heartbeatAt: now,
     });
   } catch (err) {
     await table.rows.return(undefined);
     throw err;
   }
+  const stopHeartbeat = keepAlive(db, jobId, lease);
   const work = validateRows(database, actor, spec, {
     jobId,
+    lease,
     table,
     mapping,
     unknown,
@@ -338,12 +347,12 @@ export async function prepareImportStream(
     totalBytes: input.size ?? null,
     hash: () => hash.digest('hex'),
     onProgress: opts.onProgress,
-  });
+  }).finally(stopHeartbeat);
   if (opts.background) {
     work
       .catch(async (err) => {
         opts.onError?.(err);
-        await failValidation(db, jobId, err, actor).catch(() => undefined);
+        await failValidation(db, jobId, lease, err, actor).catch(() => undefined);
       })
       .finally(() => opts.onSettled?.());
     return jobView(db, actor, await loadJobOrThrow(db, actor, jobId));
@@ -351,17 +360,21 @@ export async function prepareImportStream(
   try {
     await work;
   } catch (err) {
-    // Nothing of a file refused half-way is kept: its rows and its job go.
-    await db.transaction().execute(async (trx) => {
-      await deleteJob(trx, jobId);
-    });
+    // Nothing of a file refused half-way is kept: its rows and its job go (unless recovery took
+    // the job over: it is then `invalid` with the reason, for the user to see).
+    if (!(err instanceof LeaseLostError)) {
+      await db.transaction().execute(async (trx) => {
+        await deleteJob(trx, jobId);
+      });
+    }
     throw err;
   }
   return jobView(db, actor, await loadJobOrThrow(db, actor, jobId));
 }
 
 /** A job whose file proved unreadable half-way in the background: `invalid`, the error kept, the rows dropped. */
-async function failValidation(db: Kysely<DB>, jobId: string, err: unknown, actor: Actor) {
+async function failValidation(db: Kysely<DB>, jobId: string, lease: JobLease, err: unknown, actor: Actor) {
+  if (err instanceof LeaseLostError) return; // recovery has already failed the job, with its reason
   const e =
     err instanceof AppError
       ? err
@@ -370,11 +383,10 @@ async function failValidation(db: Kysely<DB>, jobId: string, err: unknown, actor
           params: { reason: err instanceof Error ? err.message.slice(0, 200) : 'error' },
         });
   await db.transaction().execute(async (trx) => {
-    await deleteRows(trx, jobId);
     const job = await findJob(trx, actor.tenantId, jobId);
     const report = job ? (JSON.parse(job.report) as ImportReport) : ({} as ImportReport);
     report.error = { code: e.code, field: e.field ?? null, params: stringParams(e.params) };
-    await updateJob(trx, jobId, {
+    const failed = await updateLeasedJob(trx, jobId, lease, {
       status: 'invalid',
       totalRows: 0,
       validRows: 0,
@@ -383,6 +395,7 @@ async function failValidation(db: Kysely<DB>, jobId: string, err: unknown, actor
       report: JSON.stringify(report),
       updatedAt: new Date().toISOString(),
     });
+    if (failed) await deleteRows(trx, jobId);
   });
 }
 
@@ -399,6 +412,7 @@ const POSSIBLE_DUPLICATES_SHOWN = 1000;
 
 interface ValidateContext {
   jobId: string;
+  lease: JobLease;
   table: TableStream;
   mapping: Record<string, string | null>;
   unknown: string[];
@@ -423,7 +437,7 @@ async function validateRows(database: Database, actor: Actor, spec: ImportSpec, 
   const { db } = database;
   const { table, mapping, jobId } = c;
   const dup = spec.keys ? await DuplicateState.create(db, actor, spec) : undefined;
-  const occurrences = new Map<string, number>();
+  const occurrences = new KeyIndex();
   const issuesByField: Record<string, number> = {};
   const counts = { total: 0, valid: 0, rejected: 0, skipped: 0 };
   let batch: PendingRow[] = [];
@@ -471,8 +485,9 @@ async function validateRows(database: Database, actor: Actor, spec: ImportSpec, 
     batch = [];
     const scan = { rows: counts.total, bytes: c.read.bytes, totalBytes: c.totalBytes };
     await db.transaction().execute(async (trx) => {
-      await insertRows(trx, rows);
-      await updateJob(trx, jobId, {
+      // The job first: its row stays locked (PostgreSQL) until the rows are in, and a job taken
+      // over meanwhile gets none of them.
+      const own = await updateLeasedJob(trx, jobId, c.lease, {
         totalRows: counts.total,
         validRows: counts.valid,
         rejectedRows: counts.rejected,
@@ -481,6 +496,8 @@ async function validateRows(database: Database, actor: Actor, spec: ImportSpec, 
         report: JSON.stringify({ ...progressReport(c), scan }),
         updatedAt: new Date().toISOString(),
       });
+      if (!own) throw new LeaseLostError(jobId);
+      await insertRows(trx, rows);
     });
     await c.onProgress?.(scan);
   };
@@ -514,7 +531,7 @@ async function validateRows(database: Database, actor: Actor, spec: ImportSpec, 
   };
   if (dup) dup.finish(report);
   const updatedAt = new Date().toISOString();
-  await updateJob(db, jobId, {
+  const own = await updateLeasedJob(db, jobId, c.lease, {
     status: 'validated',
     fileHash: c.hash(),
     fileSize: c.read.bytes,
@@ -526,6 +543,7 @@ async function validateRows(database: Database, actor: Actor, spec: ImportSpec, 
     report: JSON.stringify(report),
     updatedAt,
   });
+  if (!own) throw new LeaseLostError(jobId);
 }
 
 function progressReport(c: ValidateContext): ImportReport {
@@ -540,19 +558,28 @@ function progressReport(c: ValidateContext): ImportReport {
 }
 
 /**
- * Duplicate checks over a file read in batches: exact keys inside the file (maps of normalised
- * keys to the first row holding them), exact 查重 against the database (one query per batch and
- * table, the same rules as the API's create), fuzzy names against the database per row (within
- * the comparison budget) and fuzzy names inside the file once the whole file is read.
+ * Duplicate checks over a file read in batches: exact keys inside the file (hashed normalised
+ * keys → the first row holding them, see KeyIndex), exact 查重 against the database (one query
+ * per batch and table, the same rules as the API's create), fuzzy names against the database
+ * per row (within the comparison budget) and fuzzy names inside the file once the whole file is
+ * read (its distinct names are kept for it only while the check can stay within the budget).
  */
 class DuplicateState {
   private readonly firstAt = {
-    creditCode: new Map<string, number>(),
-    mobile: new Map<string, number>(),
-    email: new Map<string, number>(),
+    creditCode: new KeyIndex(),
+    mobile: new KeyIndex(),
+    email: new KeyIndex(),
   };
-  /** Distinct normalised names → the first row with each (in file order). */
-  private readonly names = new Map<string, number>();
+  /** Normalised names → the first row with each (exact duplicates). */
+  private readonly nameAt = new KeyIndex();
+  /**
+   * Distinct normalised names → the first row with each (in file order), for the in-file fuzzy
+   * check; dropped (null) once its comparisons exceed the budget, as the check is then skipped.
+   */
+  private names: Map<string, number> | null = new Map();
+  /** Distinct names per blocking key, and the comparisons the in-file fuzzy check would need. */
+  private readonly blockSizes = new Map<string, number>();
+  private inFileComparisons = 0;
   private readonly dbFuzzy: ImportReport['possibleDuplicates'] = [];
   private dbFuzzyCount = 0;
   private dbComparisons = 0;
@@ -600,14 +627,13 @@ class DuplicateState {
       for (const key of ['creditCode', 'mobile', 'email'] as const) {
         const v = keys[key];
         if (!v) continue;
-        const at = this.firstAt[key].get(v);
-        if (at === undefined) this.firstAt[key].set(v, m.rowNo);
-        else hit(spec.keys[key] ?? key, at);
+        const at = this.firstAt[key].getOrSet(v, m.rowNo);
+        if (at !== undefined) hit(spec.keys[key] ?? key, at);
       }
       const norm = keys.name ? normalizeCompanyName(keys.name) : '';
       if (norm) {
-        const at = this.names.get(norm);
-        if (at === undefined) this.names.set(norm, m.rowNo);
+        const at = this.nameAt.getOrSet(norm, m.rowNo);
+        if (at === undefined) this.addDistinctName(norm, m.rowNo);
         else hit(spec.keys.name ?? 'name', at);
       }
       hits.sort((a, b) => a.row - b.row);
@@ -648,13 +674,33 @@ class DuplicateState {
     });
   }
 
+  /**
+   * Counts the comparisons the in-file fuzzy check will need (the same count as
+   * findDuplicatesInFile: pairs of names sharing a blocking key); past the budget that check is
+   * skipped, so the names need not be kept.
+   */
+  private addDistinctName(norm: string, rowNo: number): void {
+    for (const k of blockKeys(norm)) {
+      const n = this.blockSizes.get(k) ?? 0;
+      this.inFileComparisons += n;
+      this.blockSizes.set(k, n + 1);
+    }
+    if (this.names && this.inFileComparisons > this.budget) this.names = null;
+    this.names?.set(norm, rowNo);
+  }
+
   /** Fuzzy names inside the file (all names known now) and the report of the checks. */
   finish(report: ImportReport): void {
-    const distinct = [...this.names.entries()];
-    const { pairs, fuzzy: inFile } = findDuplicatesInFile(
-      distinct.map(([name]) => ({ name })),
-      { budget: this.budget },
-    );
+    const distinct = this.names ? [...this.names.entries()] : [];
+    const { pairs, fuzzy: inFile } = this.names
+      ? findDuplicatesInFile(
+          distinct.map(([name]) => ({ name })),
+          { budget: this.budget },
+        )
+      : {
+          pairs: [],
+          fuzzy: { status: 'skipped_too_large' as const, comparisons: this.inFileComparisons },
+        };
     const inFileFuzzy = pairs
       .filter((p) => p.on === 'fuzzyName')
       .map((p) => ({
@@ -780,12 +826,12 @@ function reportView(report: ImportReport, actor: Actor) {
             { comparisons: Math.max(f.inFile.comparisons, f.database.comparisons), budget: f.budget },
             actor.locale,
           );
-  const errorMessageText = report.error
-    ? errorMessage(
-        report.error.code as ErrorCode,
-        { ...report.error.params, field: report.error.field ?? '' },
-        actor.locale,
-      )
+  const error = report.error;
+  const errorParams = error ? { ...error.params, field: error.field ?? '' } : {};
+  // The import's own errors (an interrupted job) first, then the shared catalogue.
+  const errorMessageText = error
+    ? (importErrorMessage(error.code, errorParams, actor.locale) ??
+      errorMessage(error.code as ErrorCode, errorParams, actor.locale))
     : null;
   return { ...report, fuzzyDuplicateCheck: check, fuzzyDuplicateMessage, errorMessage: errorMessageText };
 }

@@ -1,13 +1,16 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { Parser } from 'csv-parse';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../shared/errors';
-import { hasControlCharacters, isEmptyRow, lenientCells, readTable, type Table } from './file-reader';
+import { cellText, hasControlCharacters, isEmptyRow, lenientCells, type Table } from './file-reader';
 
 // Reads an uploaded file as a stream of rows, so that a file of hundreds of megabytes is never
 // held in memory whole. CSV is decoded and parsed chunk by chunk (the encoding is detected from
 // the first bytes: a BOM, else UTF-8 when the first non-ASCII bytes are valid UTF-8, else
-// GB18030); XLSX workbooks are zip archives whose parts come in no fixed order, so they are read
-// whole, under a cap of their own (`IMPORT_XLSX_MAX_BYTES`, default 64 MiB).
+// GB18030); XLSX workbooks are unzipped and their first sheet's XML parsed as the bytes come
+// (ExcelJS's streaming reader), under the same cap as CSV.
 
 export interface StreamRow {
   /** 1-based record number in the file (the header and empty lines count). */
@@ -32,12 +35,6 @@ export interface TableStream {
 }
 
 const MiB = 1024 * 1024;
-
-/** Largest XLSX file read (it is read whole); `IMPORT_XLSX_MAX_BYTES` overrides 64 MiB. */
-export function xlsxMaxBytes(): number {
-  const v = Number(process.env.IMPORT_XLSX_MAX_BYTES);
-  return Number.isFinite(v) && v > 0 ? v : 64 * MiB;
-}
 
 /** The bytes of an async source, with the first few looked at before the rest is read. */
 class Peeked {
@@ -68,12 +65,20 @@ class Peeked {
   async *all(): AsyncGenerator<Buffer> {
     const head = this.head;
     this.head = [];
-    yield* head;
-    for (;;) {
-      if (this.ended) return;
-      const next = await this.it.next();
-      if (next.done) return;
-      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    try {
+      yield* head;
+      for (;;) {
+        if (this.ended) return;
+        const next = await this.it.next();
+        if (next.done) {
+          this.ended = true;
+          return;
+        }
+        yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+    } finally {
+      // Left before the end (a refused file): the source (a file on disk) is closed now.
+      if (!this.ended) await this.it.return?.(undefined);
     }
   }
 }
@@ -95,44 +100,194 @@ export async function openTableStream(
   const peek = new Peeked(source);
   const first = await peek.fill(4);
   if (!first.length) throw unreadable('empty file');
-  if (isZip(first) || /\.xlsx$/i.test(fileName)) return openXlsx(fileName, peek);
+  if (isZip(first) || /\.xlsx$/i.test(fileName)) return openXlsx(peek);
   return openCsv(peek, opts.encoding?.toLowerCase());
 }
 
-async function openXlsx(fileName: string, peek: Peeked): Promise<TableStream> {
-  const max = xlsxMaxBytes();
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of peek.all()) {
-    size += chunk.length;
-    if (size > max) {
-      throw new AppError('IMPORT_FILE_TOO_LARGE', {
-        field: 'file',
-        params: { max: `${Math.round(max / MiB)} MB (XLSX; save larger sheets as CSV)` },
-      });
+/** What ExcelJS's streaming reader has but does not declare. */
+interface SheetReader extends AsyncIterable<ExcelJS.Row> {
+  name?: string;
+}
+interface StreamingWorkbook extends AsyncIterable<SheetReader> {
+  model?: { sheets?: Array<{ name: string }> };
+}
+
+/** Waits until a stream wants more bytes, or is gone. */
+async function drained(stream: PassThrough): Promise<void> {
+  if (stream.destroyed) return;
+  const ac = new AbortController();
+  await Promise.race([
+    once(stream, 'drain', { signal: ac.signal }),
+    once(stream, 'close', { signal: ac.signal }),
+  ]).catch(() => undefined);
+  ac.abort();
+}
+
+/**
+ * An XLSX workbook read as its bytes come: the zip's entries are unzipped in turn and the first
+ * sheet's rows parsed from its XML by ExcelJS's streaming reader (a sheet stored before the shared
+ * strings or styles it uses is spooled by ExcelJS to a temporary file until they are read, so its
+ * rows come once the whole file is read). The rest of the file is still read to its end, so that
+ * its size and hash are the whole file's. A workbook that breaks off (cut, damaged) in its first
+ * sheet keeps the rows read before the damage; the damage becomes one rejected row, as a cut-off
+ * CSV's does (a few rows just before it, unzipped but not yet parsed, are lost with it: the row
+ * says from where). Before the header, it is unreadable. The unzip stream buffers a bounded
+ * number of chunks, so memory stays flat whatever the size of the file.
+ */
+async function openXlsx(peek: Peeked): Promise<TableStream> {
+  // Fed by hand rather than piped: a source that fails (the size cap) ends the zip stream, which
+  // then stops with an error instead of waiting forever, and the source's own error is reported.
+  const input = new PassThrough();
+  let sourceError: unknown;
+  let abandoned = false;
+  const pump = (async () => {
+    try {
+      for await (const chunk of peek.all()) {
+        if (abandoned) break;
+        // Once the first sheet is read (input destroyed), the rest is only counted and hashed.
+        if (input.destroyed) continue;
+        if (!input.write(chunk)) await drained(input);
+      }
+    } catch (err) {
+      sourceError = err;
+    } finally {
+      if (!input.destroyed) input.end();
     }
-    parts.push(chunk);
+  })();
+  // Styles are read for the number formats: they tell Excel serial dates from plain numbers.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'ignore',
+  }) as unknown as StreamingWorkbook;
+  // The unzip stream reports a cut inside an entry on itself, not on the entry's stream, which
+  // its sheet reader waits on forever: each read of a row is raced against that failure.
+  let zipFailed: (err: unknown) => void = () => undefined;
+  const zipFailure = new Promise<never>((_, reject) => {
+    zipFailed = reject;
+  });
+  zipFailure.catch(() => undefined);
+  const pipe = input.pipe.bind(input);
+  input.pipe = ((dest: NodeJS.WritableStream) => {
+    dest.on('error', (err) => zipFailed(err));
+    return pipe(dest);
+  }) as typeof input.pipe;
+  async function* firstSheet(): AsyncGenerator<ExcelJS.Row> {
+    for await (const sheet of reader) {
+      // Sheets come in the zip's order: the first is the one first in the workbook (as Excel
+      // shows them); the others' entries are skipped unread.
+      const first = reader.model?.sheets?.[0]?.name;
+      if (first !== undefined && sheet.name !== first) continue;
+      yield* sheet;
+      return;
+    }
+    throw unreadable('no worksheet');
   }
-  const table = await readTable(fileName, Buffer.concat(parts));
-  parts.length = 0;
-  const missing = new Map<number, string[]>();
-  for (const fc of table.formulaCells) {
-    if (fc.hasValue) continue;
-    missing.set(fc.rowNo, [...(missing.get(fc.rowNo) ?? []), fc.column]);
+  const sheetRows = firstSheet();
+  const nextRow = () => Promise.race([sheetRows.next(), zipFailure]);
+  let finished = false;
+  /** Stops reading the workbook; `drain` reads the rest of the file (size, hash, cap) first. */
+  const finish = async (drain: boolean) => {
+    if (finished) return;
+    finished = true;
+    abandoned = !drain;
+    input.destroy();
+    // Not awaited: a sheet reader left waiting on a cut entry never returns.
+    sheetRows.return(undefined).catch(() => undefined);
+    if (drain) await pump;
+  };
+
+  const formulaCells: Table['formulaCells'] = [];
+  let headerCells: string[] | undefined;
+  let width = 0;
+  const readRow = (row: ExcelJS.Row) => {
+    const values = row.values as ExcelJS.CellValue[]; // 1-based, with holes
+    const cells: string[] = [];
+    const withoutValue: string[] = [];
+    for (let c = 1; c <= Math.max(width, values.length - 1); c++) {
+      const t = cellText(values[c]);
+      cells.push(t.text);
+      if (t.formula && headerCells) {
+        const column = headerCells[c - 1] ?? `#${c}`;
+        formulaCells.push({ rowNo: row.number, column, hasValue: !!t.hasValue });
+        if (!t.hasValue) withoutValue.push(column);
+      }
+    }
+    return { cells, withoutValue };
+  };
+
+  let last = 0;
+  try {
+    for (;;) {
+      const next = await nextRow();
+      if (next.done) break;
+      const { cells } = readRow(next.value);
+      if (isEmptyRow(cells)) continue;
+      headerCells = cells.map((h) => h.trim());
+      width = cells.length;
+      last = next.value.number;
+      break;
+    }
+  } catch (err) {
+    await finish(false);
+    if (sourceError) throw sourceError;
+    if (err instanceof AppError) throw err;
+    throw unreadable('not a complete XLSX workbook (the file may be cut off)', err);
   }
+  if (!headerCells) {
+    await finish(true);
+    throw sourceError ?? unreadable('empty file');
+  }
+  const headers = [...headerCells];
+  // Trailing empty header cells (Excel's formatted-but-empty columns) are not columns.
+  while (headers.length && !headers[headers.length - 1]) headers.pop();
+
+  let emptyLines = 0;
   async function* rows(): AsyncGenerator<StreamRow> {
-    for (const r of table.rows) {
-      const cols = missing.get(r.rowNo);
-      yield cols ? { ...r, formulasWithoutValue: cols } : r;
+    try {
+      for (;;) {
+        let next: IteratorResult<ExcelJS.Row>;
+        try {
+          next = await nextRow();
+        } catch (err) {
+          if (sourceError) throw sourceError;
+          // Only what was unzipped before the damage can be read: the rows after it are lost
+          // (the report says from which row), the rows before are kept.
+          const why = err instanceof Error ? err.message.slice(0, 100) : 'damaged';
+          yield {
+            rowNo: last + 1,
+            cells: [],
+            cutOff: {
+              reason: `XLSX cut off or damaged (${why}): rows from ${last + 1} on could not be read`,
+            },
+          };
+          break;
+        }
+        if (next.done) break;
+        const row = next.value;
+        // Rows missing from the sheet's XML are empty lines too.
+        emptyLines += Math.max(0, row.number - last - 1);
+        last = row.number;
+        const { cells, withoutValue } = readRow(row);
+        if (isEmptyRow(cells)) emptyLines++;
+        else if (withoutValue.length) yield { rowNo: row.number, cells, formulasWithoutValue: withoutValue };
+        else yield { rowNo: row.number, cells };
+      }
+      await finish(true);
+      if (sourceError) throw sourceError;
+    } finally {
+      await finish(false);
     }
   }
   return {
     format: 'xlsx',
     encoding: null,
-    headers: table.headers,
+    headers,
     rows: rows(),
-    emptyLines: () => table.emptyLines,
-    formulaCells: table.formulaCells,
+    emptyLines: () => emptyLines,
+    formulaCells,
   };
 }
 
