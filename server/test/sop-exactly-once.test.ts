@@ -178,3 +178,51 @@ describe('clocks exactly once across two processes and a restart', () => {
     ).toBe(local('2025-11-26T09:01:00').toISOString());
   });
 });
+
+// More clocks than one batch of the sweep (100): on PostgreSQL batches run side by side within
+// one sweep, while a second process sweeps too. Still each step exactly once.
+describe('clocks exactly once over several batches at once', () => {
+  let pair: Pair;
+  let second: Database;
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
+  const leadIds: string[] = [];
+  beforeAll(async () => {
+    pair = await openPair();
+    second = await pair.openSecond();
+    app = await buildTestApp(pair.first);
+    const org = await makeOrg(pair.first.db);
+    const rep = await clientFor(app, org.users.repA1);
+    for (let i = 0; i < 230; i++) {
+      const res = await rep.post('/api/leads', makeLeadInput());
+      expect(res.statusCode, res.body).toBe(201);
+      leadIds.push(res.json().id);
+    }
+    await startClocksAt(pair.first, local('2025-11-24T09:00:00'));
+  }, 120_000);
+  afterAll(async () => {
+    await app.close();
+    await second.close();
+    await pair.drop();
+  });
+
+  it('warns, breaches and escalates each of 230 clocks once', async () => {
+    const seen: SweepEvent[] = [];
+    for (const t of ['2025-11-24T10:31:00', '2025-11-24T11:00:30', '2025-11-24T11:02:00']) {
+      const at = local(t);
+      const [a, b] = await Promise.all([sweepClocks(pair.first, at), sweepClocks(second, at)]);
+      seen.push(...a, ...b, ...(await sweepClocks(second, at)), ...(await sweepClocks(pair.first, at)));
+    }
+    const mine = seen.filter((e) => leadIds.includes(e.recordId));
+    const keys = mine.map((e) => `${e.clockId}/${e.kind}/${e.step ?? ''}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(mine.filter((e) => e.kind === 'warn')).toHaveLength(230);
+    expect(mine.filter((e) => e.kind === 'breach')).toHaveLength(230);
+    expect(mine.filter((e) => e.kind === 'escalate')).toHaveLength(230);
+    const breaches = await pair.first.db
+      .selectFrom('sopBreaches')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('recordId', 'in', leadIds)
+      .executeTakeFirstOrThrow();
+    expect(Number(breaches.n)).toBe(230);
+  });
+});

@@ -256,6 +256,13 @@ class StepAbandoned extends Error {}
 const SWEEP_BATCH = 100;
 
 /**
+ * Batches swept at the same time. SQLite has one writer, so one. PostgreSQL runs several
+ * transactions side by side, and a clock's step is a dozen short statements, each a round trip:
+ * with one batch at a time the sweep mostly waits on the network.
+ */
+const sweepParallel = (database: Database) => (database.dialect === 'postgres' ? 4 : 1);
+
+/**
  * The SLA sweep: warns, breaches and escalates due clocks. Each transition is a conditional
  * update on the state the sweep read, so with several processes (or a re-run after a restart)
  * every warning, breach and escalation step happens exactly once.
@@ -264,41 +271,50 @@ const SWEEP_BATCH = 100;
  * a step that fails is rolled back alone, exactly as when every clock had a transaction of its
  * own, and the guard on each transition still decides which process does a step. A batch that
  * cannot get the write lock (SQLite) or loses a deadlock (PostgreSQL) is left whole to the
- * process holding it, or to the next sweep.
+ * process holding it, or to the next sweep. On PostgreSQL a few batches run at once, guarded the
+ * same way as two processes sweeping.
  */
 export async function sweepClocks(database: Database, now = new Date(), limit = 1000): Promise<SweepEvent[]> {
   const db = database.db;
   const due = await findDueClocks(db, now, limit);
-  const playbooks = new Map<string, Playbook>();
-  // One read of each tenant's calendar per sweep, not one per clock.
-  const calendars = new Map<string, CalendarConfig>();
-  const events: SweepEvent[] = [];
-  for (let i = 0; i < due.length; i += SWEEP_BATCH) {
+  // One read of each playbook version and of each tenant's calendar per sweep, not one per
+  // clock (kept as promises: batches running at once share a read).
+  const playbooks = new Map<string, Promise<Playbook>>();
+  const calendars = new Map<string, Promise<CalendarConfig>>();
+  const playbookOf = (versionId: string) => {
+    let pb = playbooks.get(versionId);
+    if (!pb) {
+      pb = db
+        .selectFrom('playbookVersions')
+        .select('definition')
+        .where('id', '=', versionId)
+        .executeTakeFirstOrThrow()
+        .then((v) => JSON.parse(v.definition) as Playbook);
+      playbooks.set(versionId, pb);
+    }
+    return pb;
+  };
+  const calendarOf = (tenantId: string) => {
+    let cal = calendars.get(tenantId);
+    if (!cal) {
+      cal = tenantCalendar(db, tenantId);
+      calendars.set(tenantId, cal);
+    }
+    return cal;
+  };
+
+  const sweepBatch = async (batch: DueClock[]): Promise<SweepEvent[]> => {
     const steps: Array<{ c: DueClock; pb: Playbook; limitDef: TimeLimit; cal: CalendarConfig }> = [];
-    for (const c of due.slice(i, i + SWEEP_BATCH)) {
-      let pb = playbooks.get(c.playbookVersionId);
-      if (!pb) {
-        const v = await db
-          .selectFrom('playbookVersions')
-          .select('definition')
-          .where('id', '=', c.playbookVersionId)
-          .executeTakeFirstOrThrow();
-        pb = JSON.parse(v.definition) as Playbook;
-        playbooks.set(c.playbookVersionId, pb);
-      }
+    for (const c of batch) {
+      const pb = await playbookOf(c.playbookVersionId);
       const limitDef = pb.stages
         .find((s) => s.key === c.stageKey)
         ?.timeLimits.find((l) => l.key === c.limitKey);
       if (!limitDef) continue;
-      let cal = calendars.get(c.tenantId);
-      if (!cal) {
-        cal = await tenantCalendar(db, c.tenantId);
-        calendars.set(c.tenantId, cal);
-      }
-      steps.push({ c, pb, limitDef, cal });
+      steps.push({ c, pb, limitDef, cal: await calendarOf(c.tenantId) });
     }
-    if (!steps.length) continue;
-    const mark = events.length;
+    const events: SweepEvent[] = [];
+    if (!steps.length) return events;
     try {
       await db.transaction().execute(async (trx) => {
         for (const step of steps) {
@@ -320,11 +336,35 @@ export async function sweepClocks(database: Database, now = new Date(), limit = 
       // Nothing of a rolled-back batch happened. On SQLite another process (or connection) may
       // hold the one write lock; on PostgreSQL two sweeps may deadlock: the other one does the
       // steps, or the next sweep does.
-      events.length = mark;
       if (!isSqliteBusy(err) && !isPgConflict(err)) throw err;
+      return [];
     }
-  }
-  return events;
+    return events;
+  };
+
+  const batches: DueClock[][] = [];
+  for (let i = 0; i < due.length; i += SWEEP_BATCH) batches.push(due.slice(i, i + SWEEP_BATCH));
+  // Each lane takes the next batch when it is done; events come out in batch order.
+  // After a failure no lane starts another batch, and the sweep returns only when every lane
+  // has stopped: nothing keeps writing after the error is reported.
+  const outcomes: SweepEvent[][] = [];
+  let next = 0;
+  let failed = false;
+  let failure: unknown;
+  const lane = async () => {
+    while (next < batches.length && !failed) {
+      const at = next++;
+      try {
+        outcomes[at] = await sweepBatch(batches[at]!);
+      } catch (err) {
+        if (!failed) failure = err;
+        failed = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(sweepParallel(database), batches.length) }, lane));
+  if (failed) throw failure;
+  return outcomes.flat();
 }
 
 /** One clock's step (warn, breach, escalate, stop, restart) in the batch's transaction. */
