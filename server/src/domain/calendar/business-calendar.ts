@@ -61,8 +61,7 @@ export function isWorkingDay(cal: CalendarConfig, date: string): boolean {
 // conversion through dayjs costs tens of microseconds: local dates come from one cached
 // Intl formatter per zone, and each calendar's working intervals are kept per local date for as
 // long as the calendar object lives (the sweep reads each tenant's calendar once).
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 const intervalsByCalendar = new WeakMap<CalendarConfig, Map<string, readonly WorkingSpan[]>>();
 
 /** One working interval of a day as UTC instants. */
@@ -73,35 +72,31 @@ export interface WorkingSpan {
 
 const instantsByCalendar = new WeakMap<CalendarConfig, Map<string, Date>>();
 
-function localDate(cal: CalendarConfig, at: Date): string {
-  let format = dateFormats.get(cal.timeZone);
+// One Intl formatter per zone and shape, built once: building one costs far more than using it.
+const FORMAT_SHAPES = {
+  // en-CA writes dates as YYYY-MM-DD.
+  date: ['en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }],
+  time: ['en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }],
+} as const satisfies Record<string, readonly [string, Intl.DateTimeFormatOptions]>;
+
+function zoneFormat(shape: keyof typeof FORMAT_SHAPES, timeZone: string): Intl.DateTimeFormat {
+  const key = `${shape} ${timeZone}`;
+  let format = zoneFormats.get(key);
   if (!format) {
-    // en-CA writes dates as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: cal.timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dateFormats.set(cal.timeZone, format);
+    const [locale, options] = FORMAT_SHAPES[shape];
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    zoneFormats.set(key, format);
   }
-  return format.format(at);
+  return format;
+}
+
+function localDate(cal: CalendarConfig, at: Date): string {
+  return zoneFormat('date', cal.timeZone).format(at);
 }
 
 /** The local time of day of an instant, 'HH:mm:ss'. */
 function localTimeOfDay(cal: CalendarConfig, at: Date): string {
-  let format = timeFormats.get(cal.timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone: cal.timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    timeFormats.set(cal.timeZone, format);
-  }
-  return format.format(at);
+  return zoneFormat('time', cal.timeZone).format(at);
 }
 
 /** The instant of a local date and time of day ('HH:mm') in the calendar's zone, kept per calendar. */
