@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,5 +129,28 @@ describe('salesops import / export', { timeout: 300_000 }, () => {
     expect(noEntity.err).toContain('VALIDATION_FAILED');
     const badFilter = salesops(['export', '--entity', 'leads', '--filter', 'colour=red']);
     expect(badFilter.err).toContain('filter.colour');
+  });
+
+  it('imports a dry run’s valid rows with --resume, once', () => {
+    const file = join(dir, 'more-leads.csv');
+    writeFileSync(
+      file,
+      '姓名,公司名称,手机,来源\n周敏,常州远帆材料有限公司,13800130011,官网\n吴刚,扬州启航物流有限公司,13800130012,展会\n郑丽,坏号码公司,123,官网\n',
+    );
+    const dry = salesops(['import', '--entity', 'leads', file, '--tenant', 'CLI导入公司', '--dry-run']);
+    expect(dry.out).toContain('dry run, nothing created: 3 rows, 2 valid, 0 created');
+    const id = /salesops import --resume (\S+)/.exec(dry.out)?.[1];
+    expect(id, dry.out).toBeTruthy();
+
+    const resumed = salesops(['import', '--resume', id!, '--tenant', 'CLI导入公司']);
+    expect(resumed.out, resumed.err).toContain(`import ${id} committed: 3 rows, 2 valid, 2 created`);
+    expect(resumed.err).toContain('2/2');
+    // Committed already: refused with a code, nothing created twice.
+    const twice = salesops(['import', '--resume', id!, '--tenant', 'CLI导入公司']);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toContain('INVALID_STATE');
+    const unknown = salesops(['import', '--resume', 'imp_nonexistent', '--tenant', 'CLI导入公司']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/NOT_FOUND/);
   });
 });

@@ -1,10 +1,11 @@
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { openDatabase } from '../db/database';
+import type { Actor } from '../auth/actor';
+import { type Database, openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { ENCODINGS } from '../modules/import/file-reader';
-import { assertFileSize, prepareImportStream } from '../modules/import/import.service';
+import { assertFileSize, type ImportJobView, prepareImportStream } from '../modules/import/import.service';
 import { commitImport } from '../modules/import/import-commit.service';
 import { IMPORTABLE } from '../modules/import/import-fields';
 import { loadPreset, PRESETS } from '../modules/import/presets/presets';
@@ -23,6 +24,7 @@ const importOptionsSchema = z.strictObject({
   from: z.string().min(1).optional(),
   encoding: z.enum(ENCODINGS).optional(),
   dryRun: z.boolean().optional(),
+  resume: z.string().min(1).optional(),
 });
 
 /** `[#####.....] 120/500 rows` on stderr, redrawn in place on a terminal. */
@@ -64,6 +66,14 @@ export async function importCommand(
       console.log(`loaded ${r.preset} into tenant ${r.tenantId} in ${r.seconds}s: ${counts}`);
       return;
     }
+    if (o.resume) {
+      // A job validated by a dry run, or whose commit was interrupted (failed): commit what is
+      // still valid and not imported yet.
+      const actor = await cliActor(database.db, { tenant: o.tenant, as: o.as });
+      const final = await commitImport(database, actor, o.resume, progressBar('import'));
+      await printOutcome(database, actor, final, false, final.fileName);
+      return;
+    }
     if (!o.entity || !file) {
       throw new AppError('VALIDATION_FAILED', {
         field: o.entity ? 'file' : 'entity',
@@ -103,22 +113,34 @@ export async function importCommand(
     let final = job;
     if (!o.dryRun && job.counts.valid > 0)
       final = await commitImport(database, actor, job.id, progressBar('import'));
-    const c = final.counts;
-    console.log(
-      `${o.dryRun ? 'dry run, nothing created' : `import ${final.id} ${final.status}`}: ${c.total} rows, ${c.valid} valid, ${c.created} created, ${c.skipped} already imported, ${c.rejected} rejected`,
-    );
-    for (const r of final.rejected.slice(0, 10)) {
-      console.log(`  row ${r.rowNo}: ${r.errors.map((e) => e.message).join('; ')}`);
-    }
-    if (c.rejected > 0) {
-      const out = rejectedPath(file);
-      const f = await rejectedFile(database, actor, final.id, 'csv');
-      writeFileSync(out, f.buffer);
-      console.log(`rejected rows with their errors: ${out} (fix and import again)`);
-      process.exitCode = 2;
-    }
+    await printOutcome(database, actor, final, !!o.dryRun, file);
   } finally {
     await database.close();
+  }
+}
+
+/** The counts, the first rejected rows and, when rows were rejected, their file beside the input. */
+async function printOutcome(
+  database: Database,
+  actor: Actor,
+  final: ImportJobView,
+  dryRun: boolean,
+  file: string,
+): Promise<void> {
+  const c = final.counts;
+  console.log(
+    `${dryRun ? 'dry run, nothing created' : `import ${final.id} ${final.status}`}: ${c.total} rows, ${c.valid} valid, ${c.created} created, ${c.skipped} already imported, ${c.rejected} rejected`,
+  );
+  if (dryRun && c.valid > 0) console.log(`to import the valid rows: salesops import --resume ${final.id}`);
+  for (const r of final.rejected.slice(0, 10)) {
+    console.log(`  row ${r.rowNo}: ${r.errors.map((e) => e.message).join('; ')}`);
+  }
+  if (c.rejected > 0) {
+    const out = rejectedPath(file);
+    const f = await rejectedFile(database, actor, final.id, 'csv');
+    writeFileSync(out, f.buffer);
+    console.log(`rejected rows with their errors: ${out} (fix and import again)`);
+    process.exitCode = 2;
   }
 }
 
@@ -144,7 +166,11 @@ export function registerImportCommand(program: Command, databaseUrl: () => strin
     .option('--tenant <tenant>', 'tenant id or name (optional when the database has one tenant)')
     .option('--as <email>', 'import as this user (default: the first admin or sales-ops user)')
     .option('--encoding <encoding>', `CSV encoding, one of ${ENCODINGS.join(', ')} (default: detected)`)
-    .option('--dry-run', 'validate and report only; create nothing')
+    .option('--dry-run', 'validate and report only; create nothing (--resume then imports the valid rows)')
+    .option(
+      '--resume <job>',
+      'import a job validated by a dry run, or finish one whose import was interrupted',
+    )
     .option('--preset <name>', `load a data set: ${Object.keys(PRESETS).join(', ')}`)
     .option('--from <dir>', 'where the data sets are (default: ../shared/datasets next to the repository)')
     .action(async (file: string | undefined, opts: Record<string, unknown>) => {
