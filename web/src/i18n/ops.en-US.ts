@@ -76,7 +76,7 @@ export const opsEnUS: typeof opsZhCN = {
       stepCommit: 'Import',
       chooseFile: 'Choose a CSV or XLSX file first',
       drop: 'Click or drop a CSV / XLSX file here',
-      hint: 'CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected); at most 512 MB (XLSX at most 64 MB)',
+      hint: 'CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected); CSV or XLSX at most 512 MB',
       encodingAuto: 'Encoding: detect',
       savedMapping: 'Use a saved mapping',
       check: 'Upload and check',

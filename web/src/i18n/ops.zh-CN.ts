@@ -74,7 +74,7 @@ export const opsZhCN = {
       stepCommit: '导入',
       chooseFile: '请先选择 CSV 或 XLSX 文件',
       drop: '点击或拖拽 CSV / XLSX 文件到此处',
-      hint: 'CSV 支持 UTF-8、带 BOM 的 UTF-8 和 GBK/GB18030（自动识别），单个文件最大 512 MB（XLSX 最大 64 MB）',
+      hint: 'CSV 支持 UTF-8、带 BOM 的 UTF-8 和 GBK/GB18030（自动识别），CSV 和 XLSX 单个文件最大 512 MB',
       encodingAuto: '编码：自动识别',
       savedMapping: '使用已保存的映射',
       check: '上传并校验',
