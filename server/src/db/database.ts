@@ -69,7 +69,7 @@ const STATEMENT_CACHE_SIZE = 2000;
  * recently used dropped first). Safe because Kysely runs one query at a time on its one
  * connection, so a kept statement is never asked for while it is still being read.
  */
-export function reusePreparedStatements(sqlite: SQLite.Database): void {
+function reusePreparedStatements(sqlite: SQLite.Database): void {
   const prepare = sqlite.prepare.bind(sqlite);
   const kept = new Map<string, SQLite.Statement>();
   sqlite.prepare = ((source: string) => {

@@ -8,15 +8,11 @@ import type ExcelJS from 'exceljs';
 
 export type TableFormat = 'csv' | 'xlsx';
 
-export interface Table {
-  format: TableFormat;
-  encoding: string | null;
-  headers: string[];
-  /** Data rows (empty lines already left out), each with its 1-based line/row number in the file. */
-  rows: Array<{ rowNo: number; cells: string[]; cutOff?: { reason: string } }>;
-  emptyLines: number;
-  /** Cells that held a formula: their computed value is used, or none when there was none. */
-  formulaCells: Array<{ rowNo: number; column: string; hasValue: boolean }>;
+/** A cell that held a formula: its computed value is used, or none when there was none. */
+export interface FormulaCell {
+  rowNo: number;
+  column: string;
+  hasValue: boolean;
 }
 
 export const ENCODINGS = ['utf-8', 'gb18030', 'gbk', 'utf-16le', 'utf-16be'] as const;
@@ -32,6 +28,13 @@ export function hasControlCharacters(text: string): boolean {
 
 export function isEmptyRow(cells: string[]): boolean {
   return cells.every((c) => !c.trim());
+}
+
+/** The column names of a header row: trimmed, without trailing empty cells (Excel's formatted-but-empty columns). */
+export function headerNames(cells: string[]): string[] {
+  const headers = cells.map((h) => h.trim());
+  while (headers.length && !headers[headers.length - 1]) headers.pop();
+  return headers;
 }
 
 /** The cells of a cut-off row as far as they go (its open quote closed), or its whole text. */

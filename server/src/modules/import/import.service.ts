@@ -17,7 +17,7 @@ import { normalizeCompanyName } from '../../domain/company-name';
 import { AppError, type ErrorCode, type FieldIssue } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { errorMessage } from '../../shared/messages';
-import type { Table } from './file-reader';
+import type { FormulaCell } from './file-reader';
 import {
   deleteJob,
   deleteRows,
@@ -101,7 +101,7 @@ export interface PrepareOptions {
 export interface ImportReport {
   unknownHeaders: string[];
   emptyLines: number;
-  formulaCells: Table['formulaCells'];
+  formulaCells: FormulaCell[];
   possibleDuplicates: Array<{ rowNo: number; otherRowNo?: number; existingId?: string; score: number }>;
   /**
    * Whether fuzzy (similar-name) duplicates were looked for: `complete`, `skipped_too_large` (too

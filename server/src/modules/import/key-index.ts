@@ -42,7 +42,20 @@ export class KeyIndex {
 
   set(key: string, value: number): void {
     const [a, b] = hash64(key);
+    this.put(this.slot(a, b), a, b, value);
+  }
+
+  /** The number kept with `key` if there is one; else keeps `value` with it and answers undefined. */
+  getOrSet(key: string, value: number): number | undefined {
+    const [a, b] = hash64(key);
     const s = this.slot(a, b);
+    const known = this.values[s]!;
+    if (known !== EMPTY) return known - 1;
+    this.put(s, a, b, value);
+    return undefined;
+  }
+
+  private put(s: number, a: number, b: number, value: number): void {
     if (this.values[s] === EMPTY) {
       this.hi[s] = a;
       this.lo[s] = b;
@@ -50,13 +63,6 @@ export class KeyIndex {
     }
     this.values[s] = value + 1;
     if (this.count * 2 > this.values.length) this.grow();
-  }
-
-  /** The number kept with `key` if there is one; else keeps `value` with it and answers undefined. */
-  getOrSet(key: string, value: number): number | undefined {
-    const known = this.get(key);
-    if (known === undefined) this.set(key, value);
-    return known;
   }
 
   /** Where the key's hash is, or the free slot where it goes (linear probing). */

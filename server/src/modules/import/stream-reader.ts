@@ -4,7 +4,15 @@ import { Parser } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../shared/errors';
-import { cellText, hasControlCharacters, isEmptyRow, lenientCells, type Table } from './file-reader';
+import {
+  cellText,
+  type FormulaCell,
+  hasControlCharacters,
+  headerNames,
+  isEmptyRow,
+  lenientCells,
+  type TableFormat,
+} from './file-reader';
 
 // Reads an uploaded file as a stream of rows, so that a file of hundreds of megabytes is never
 // held in memory whole. CSV is decoded and parsed chunk by chunk (the encoding is detected from
@@ -23,7 +31,7 @@ export interface StreamRow {
 }
 
 export interface TableStream {
-  format: Table['format'];
+  format: TableFormat;
   encoding: string | null;
   headers: string[];
   /** The data rows after the header (empty lines left out); read once. */
@@ -31,7 +39,7 @@ export interface TableStream {
   /** Empty lines after the header, known once the rows are read. */
   emptyLines(): number;
   /** XLSX formula cells (whole workbook); empty for CSV. */
-  formulaCells: Table['formulaCells'];
+  formulaCells: FormulaCell[];
 }
 
 const MiB = 1024 * 1024;
@@ -199,7 +207,7 @@ async function openXlsx(peek: Peeked): Promise<TableStream> {
     if (drain) await pump;
   };
 
-  const formulaCells: Table['formulaCells'] = [];
+  const formulaCells: FormulaCell[] = [];
   let headerCells: string[] | undefined;
   let width = 0;
   const readRow = (row: ExcelJS.Row) => {
@@ -240,9 +248,7 @@ async function openXlsx(peek: Peeked): Promise<TableStream> {
     await finish(true);
     throw sourceError ?? unreadable('empty file');
   }
-  const headers = [...headerCells];
-  // Trailing empty header cells (Excel's formatted-but-empty columns) are not columns.
-  while (headers.length && !headers[headers.length - 1]) headers.pop();
+  const headers = headerNames(headerCells);
 
   let emptyLines = 0;
   async function* rows(): AsyncGenerator<StreamRow> {
@@ -505,8 +511,7 @@ async function openCsv(peek: Peeked, forced?: string): Promise<TableStream> {
     throw unreadable(quoteCut ? `unterminated quote from line ${quoteCut.line}` : 'empty file');
   }
   const headerWidth = headerRecord.length;
-  const headers = headerRecord.map((h) => h.trim());
-  while (headers.length && !headers[headers.length - 1]) headers.pop();
+  const headers = headerNames(headerRecord);
   let emptyLines = 0;
   async function* rows(): AsyncGenerator<StreamRow> {
     try {
